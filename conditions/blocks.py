@@ -1,0 +1,307 @@
+"""The blocks a condition page is built from, each named for what it holds.
+
+The structured data for a condition (causes, complications, treatments, symptoms) is read from
+these blocks, so what the page shows and what search engines are told never drift apart.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+# Rich text inside a block may not add headings: each block owns its heading, so the outline stays valid.
+INLINE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+GROUP_CONDITION = "About the condition"
+GROUP_CARE = "Care and treatment"
+GROUP_GENERAL = "General content"
+
+
+class CauseBlock(blocks.StructBlock):
+    """One cause of the condition: a short name and a sentence or two explaining it."""
+
+    name = blocks.CharBlock(max_length=80, help_text="A short name, e.g. “Injury”.")
+    explanation = blocks.TextBlock(help_text="How this cause leads to the condition, in plain words.")
+
+    class Meta:
+        icon = "list-ul"
+        label = "Cause"
+
+
+class CausesBlock(blocks.StructBlock):
+    """The common causes of the condition, shown as a list of named causes."""
+
+    heading = blocks.CharBlock(max_length=120, default="Common causes")
+    intro = blocks.TextBlock(required=False, help_text="Optional sentence before the list.")
+    causes = blocks.ListBlock(CauseBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Causes"
+        group = GROUP_CONDITION
+        template = "blocks/causes_block.html"
+        description = "A heading, an optional intro and a list of causes, each with a name and explanation."
+        preview_value = {
+            "heading": "Common causes of back spasms",
+            "intro": "Back spasms can have several causes:",
+            "causes": [
+                {"name": "Injury", "explanation": "An old injury to the back muscles can lead to spasms."},
+                {"name": "Diet", "explanation": "Too little water, calcium or potassium."},
+            ],
+        }
+
+
+class ComplicationsBlock(blocks.StructBlock):
+    """What the condition can lead to if it is left untreated or gets worse."""
+
+    heading = blocks.CharBlock(max_length=120, default="Complications")
+    text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES, required=False)
+    complications = blocks.ListBlock(
+        blocks.CharBlock(max_length=160),
+        min_num=0,
+        help_text="Optional list of complications, one short phrase each.",
+    )
+
+    class Meta:
+        icon = "warning"
+        label = "Complications"
+        group = GROUP_CONDITION
+        template = "blocks/complications_block.html"
+        description = "A heading with text and/or a list of possible complications."
+        preview_value = {
+            "heading": "Complications",
+            "text": "<p>Severe spasms can make it hard to stand, walk or sit comfortably.</p>",
+            "complications": ["Sciatica"],
+        }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not strip_tags(value["text"].source).strip() and not value["complications"]:
+            raise blocks.StructBlockValidationError(
+                non_block_errors=[ValidationError("Add some text, a list of complications, or both.")]
+            )
+        return value
+
+
+TREATMENT_KINDS = [
+    ("home_care", "Home care"),
+    ("medication", "Medication"),
+    ("physical_therapy", "Physical therapy"),
+    ("injection", "Injection"),
+    ("surgery", "Surgery"),
+    ("other", "Other"),
+]
+
+
+class TreatmentOptionValue(blocks.StructValue):
+    def kind_label(self):
+        return dict(TREATMENT_KINDS).get(self.get("kind"), "Other")
+
+
+class TreatmentOptionBlock(blocks.StructBlock):
+    """One way the condition is treated."""
+
+    name = blocks.CharBlock(max_length=100, help_text="e.g. “Physical therapy”.")
+    kind = blocks.ChoiceBlock(choices=TREATMENT_KINDS, default="other")
+    explanation = blocks.TextBlock(help_text="When this option is used and what it involves.")
+
+    class Meta:
+        icon = "plus-inverse"
+        label = "Treatment option"
+        value_class = TreatmentOptionValue
+
+
+class TreatmentBlock(blocks.StructBlock):
+    """How the condition is treated, from home care to surgery."""
+
+    heading = blocks.CharBlock(max_length=120, default="Treatment")
+    intro = blocks.TextBlock(required=False)
+    options = blocks.ListBlock(TreatmentOptionBlock(), min_num=1)
+
+    class Meta:
+        icon = "plus-inverse"
+        label = "Treatment"
+        group = GROUP_CARE
+        template = "blocks/treatment_block.html"
+        description = "A heading, an intro and the treatment options, each with its kind."
+        preview_value = {
+            "heading": "Treatment",
+            "intro": "Most back spasms get better with simple care.",
+            "options": [
+                {"name": "Heat or ice", "kind": "home_care", "explanation": "Apply heat or ice for relief."},
+                {"name": "Physical therapy", "kind": "physical_therapy", "explanation": "For recurring spasms."},
+            ],
+        }
+
+
+class SymptomsBlock(blocks.StructBlock):
+    """The signs and symptoms a patient may notice."""
+
+    heading = blocks.CharBlock(max_length=120, default="Symptoms")
+    intro = blocks.TextBlock(required=False)
+    symptoms = blocks.ListBlock(blocks.CharBlock(max_length=160), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Symptoms"
+        group = GROUP_CONDITION
+        template = "blocks/symptoms_block.html"
+        description = "A heading and a list of symptoms, one short phrase each."
+        preview_value = {
+            "heading": "Symptoms",
+            "symptoms": ["Sudden tightness in the lower back", "Pain that runs down one leg"],
+        }
+
+
+class WhenToSeekCareBlock(blocks.StructBlock):
+    """A highlighted card telling patients when to see a doctor, and how urgently."""
+
+    URGENCY_CHOICES = [
+        ("routine", "Routine: book an appointment"),
+        ("urgent", "Urgent: see a doctor today"),
+        ("emergency", "Emergency: call 911"),
+    ]
+
+    heading = blocks.CharBlock(max_length=120, default="When to see a doctor")
+    urgency = blocks.ChoiceBlock(choices=URGENCY_CHOICES, default="routine")
+    text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        label = "When to seek care"
+        group = GROUP_CARE
+        template = "blocks/when_to_seek_care_block.html"
+        description = "A card with an urgency level (routine, urgent or emergency) and what to look out for."
+        preview_value = {
+            "heading": "Call 911",
+            "urgency": "emergency",
+            "text": "<p>If back pain comes with loss of bladder or bowel control, call 911.</p>",
+        }
+
+
+class QuestionBlock(blocks.StructBlock):
+    """One frequently asked question and its answer."""
+
+    question = blocks.CharBlock(max_length=200)
+    answer = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+        label = "Question"
+
+
+class FAQBlock(blocks.StructBlock):
+    """Questions patients often ask, each with its answer."""
+
+    heading = blocks.CharBlock(max_length=120, default="Frequently asked questions")
+    questions = blocks.ListBlock(QuestionBlock(), min_num=1)
+
+    class Meta:
+        icon = "help"
+        label = "FAQ"
+        group = GROUP_GENERAL
+        template = "blocks/faq_block.html"
+        description = "Question and answer pairs under one heading."
+        preview_value = {
+            "heading": "Frequently asked questions",
+            "questions": [
+                {"question": "Do back spasms go away on their own?", "answer": "<p>Minor spasms often do.</p>"}
+            ],
+        }
+
+
+class TextSectionBlock(blocks.StructBlock):
+    """A section of text with its own heading, for anything the other blocks do not cover."""
+
+    heading = blocks.CharBlock(max_length=120)
+    text = blocks.RichTextBlock(
+        features=INLINE_RICH_TEXT_FEATURES,
+        help_text="Bold, italic, links and lists. The heading above is the section's only heading.",
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = "Text section"
+        group = GROUP_GENERAL
+        template = "blocks/text_section_block.html"
+        description = "A heading followed by a few paragraphs or a list."
+        preview_value = {
+            "heading": "Living with back spasms",
+            "text": "<p>Gentle movement and good posture help many patients.</p>",
+        }
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image with alternative text (or marked decorative) and an optional caption."""
+
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250,
+        required=False,
+        help_text="Describe what the image shows for people who cannot see it. Required unless decorative.",
+    )
+    decorative = blocks.BooleanBlock(
+        required=False,
+        help_text="Tick only if the image adds nothing to the text; screen readers will skip it.",
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        group = GROUP_GENERAL
+        template = "blocks/image_block.html"
+        description = "An image with alternative text and an optional caption."
+        preview_value = {"alt_text": "", "decorative": True, "caption": "An image with a caption."}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value["decorative"] and not value["alt_text"].strip():
+            raise blocks.StructBlockValidationError(
+                block_errors={"alt_text": ValidationError("Describe the image, or mark it as decorative.")}
+            )
+        return value
+
+
+class CallToActionBlock(blocks.StructBlock):
+    """A prominent invitation to act, such as requesting an appointment."""
+
+    text = blocks.TextBlock(help_text="One or two sentences inviting the patient to get in touch.")
+    link_label = blocks.CharBlock(
+        max_length=60,
+        default="Request an appointment",
+        help_text="Words on the button; they must make sense on their own.",
+    )
+    page = blocks.PageChooserBlock(help_text="Usually the contact page.")
+
+    class Meta:
+        icon = "mail"
+        label = "Call to action"
+        group = GROUP_GENERAL
+        template = "blocks/call_to_action_block.html"
+        description = "A short invitation and a button linking to a page, such as the contact page."
+        preview_value = {
+            "text": "Contact the practice to discuss your specific situation.",
+            "link_label": "Request an appointment",
+        }
+
+
+class ConditionBodyBlock(blocks.StreamBlock):
+    symptoms = SymptomsBlock()
+    causes = CausesBlock()
+    complications = ComplicationsBlock()
+    treatment = TreatmentBlock()
+    when_to_seek_care = WhenToSeekCareBlock()
+    faq = FAQBlock()
+    text_section = TextSectionBlock()
+    image = ImageBlock()
+    call_to_action = CallToActionBlock()
+
+    class Meta:
+        block_counts = {
+            "symptoms": {"max_num": 1},
+            "causes": {"max_num": 1},
+            "complications": {"max_num": 1},
+            "treatment": {"max_num": 1},
+            "faq": {"max_num": 1},
+        }

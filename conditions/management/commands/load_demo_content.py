@@ -1,0 +1,215 @@
+"""Builds the demo site: home, conditions (with the seed page), the Charleston clinic and contact page.
+
+Idempotent: anything that already exists is left exactly as it is, so editors' changes survive a rerun.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from conditions.models import ConditionIndexPage, ConditionPage
+from conditions.seed import read_seed, split_sentences
+from home.models import HomePage, PracticeSettings, StandardPage
+from locations.models import LocationIndexPage, LocationPage
+
+LEGACY_SEED_PATH = "/sciatica-treatment-charleston-sc/"
+
+
+class Command(BaseCommand):
+    help = "Create the demo site tree and the Sciatica / Back Spasms page. Safe to run more than once."
+
+    def handle(self, *args, **options):
+        self.created = []
+        with transaction.atomic():
+            home = self.ensure_home()
+            PracticeSettings.load()
+            locations = self.ensure_child(
+                home,
+                LocationIndexPage,
+                slug="locations",
+                title="Our Locations",
+                intro="Where to find us, when we are open and how to get there.",
+                show_in_menus=True,
+            )
+            self.ensure_child(
+                locations,
+                LocationPage,
+                slug="charleston",
+                title="Charleston Clinic",
+                street_address="100 Example Street (placeholder)",
+                city="Charleston",
+                state="SC",
+                postal_code="29401",
+                phone="(843) 555-0100",
+                is_primary=True,
+                is_placeholder=True,
+                accepting_new_patients=True,
+            )
+            contact = self.ensure_child(
+                home,
+                StandardPage,
+                slug="contact",
+                title="Contact Us",
+                summary="Call us or ask for an appointment, and our front desk will get back to you.",
+                body=RichText(
+                    "<p>To ask for an appointment, call our front desk. In a medical emergency, call 911.</p>"
+                ),
+                show_in_menus=True,
+            )
+            conditions = self.ensure_child(
+                home,
+                ConditionIndexPage,
+                slug="conditions",
+                title="Conditions We Treat",
+                intro="Plain-language guides to the conditions our orthopaedic specialists treat.",
+                show_in_menus=True,
+            )
+            seed_page = self.ensure_seed_page(conditions, contact)
+            self.ensure_redirect(seed_page)
+
+        if self.created:
+            for line in self.created:
+                self.stdout.write(f"Created {line}")
+        else:
+            self.stdout.write("Demo content already present; nothing changed.")
+
+    # --- the tree ----------------------------------------------------------------------------
+
+    def ensure_home(self):
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's placeholder "Welcome" page (a plain Page) takes the slug "home"; the
+            # default Site pointing at it goes with it and is recreated below.
+            for placeholder in root.get_children().filter(depth=2):
+                if placeholder.specific_class is Page:
+                    placeholder.delete()
+            root.refresh_from_db()
+            home = root.add_child(
+                instance=HomePage(
+                    title="South Carolina Sports Medicine & Orthopaedic Center",
+                    slug="home",
+                    intro=(
+                        "Orthopaedic and sports medicine care for patients in Charleston, SC: "
+                        "diagnosis, treatment and recovery for bones, joints, muscles and the spine."
+                    ),
+                )
+            )
+            home.save_revision().publish()
+            self.created.append(f"home page {home.url_path}")
+        if not Site.objects.filter(is_default_site=True).exists():
+            hostname, port = self.site_address()
+            Site.objects.create(
+                hostname=hostname,
+                port=port,
+                root_page=home,
+                is_default_site=True,
+                site_name=PracticeSettings.load().practice_name,
+            )
+        return home
+
+    @staticmethod
+    def site_address():
+        parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        default_port = 443 if parts.scheme == "https" else 80
+        return parts.hostname or "localhost", parts.port or default_port
+
+    def ensure_child(self, parent, model, slug, **fields):
+        existing = parent.get_children().filter(slug=slug).first()
+        if existing is not None:
+            return existing.specific
+        page = parent.add_child(instance=model(slug=slug, **fields))
+        page.save_revision().publish()
+        self.created.append(f"{model._meta.verbose_name} {page.url_path}")
+        return page
+
+    # --- the seed condition page --------------------------------------------------------------
+
+    def ensure_seed_page(self, conditions, contact):
+        existing = conditions.get_children().filter(slug="sciatica-back-spasms").first()
+        if existing is not None:
+            return existing.specific
+        seed = read_seed()
+        causes, complications, treatment = seed.sections
+        intro_sentences = split_sentences(" ".join(seed.intro))
+        cause_intro = " ".join(causes.paragraphs)
+        heat_or_ice, over_the_counter, see_a_doctor, treatments_summary, contact_us = split_sentences(
+            " ".join(treatment.paragraphs)
+        )
+        body = [
+            (
+                "text_section",
+                {
+                    "heading": "Back spasm treatment in Charleston, SC",
+                    "text": RichText(f"<p>{' '.join(intro_sentences[2:])}</p>"),
+                },
+            ),
+            (
+                "causes",
+                {
+                    "heading": causes.heading,
+                    "intro": cause_intro,
+                    "causes": [{"name": name, "explanation": text} for name, text in causes.bullets],
+                },
+            ),
+            (
+                "complications",
+                {
+                    "heading": complications.heading,
+                    "text": RichText("".join(f"<p>{p}</p>" for p in complications.paragraphs)),
+                    "complications": ["Sciatica"],
+                },
+            ),
+            (
+                "treatment",
+                {
+                    "heading": treatment.heading,
+                    "intro": treatments_summary,
+                    "options": [
+                        {"name": "Heat or ice", "kind": "home_care", "explanation": heat_or_ice},
+                        {
+                            "name": "Over-the-counter anti-inflammatory medication",
+                            "kind": "medication",
+                            "explanation": over_the_counter,
+                        },
+                        {
+                            "name": "Physical therapy and medication",
+                            "kind": "physical_therapy",
+                            "explanation": see_a_doctor,
+                        },
+                        {"name": "Surgery", "kind": "surgery", "explanation": "Needed only in rare cases."},
+                    ],
+                },
+            ),
+            (
+                "call_to_action",
+                {"text": contact_us, "link_label": "Request an appointment", "page": contact},
+            ),
+        ]
+        page = conditions.add_child(
+            instance=ConditionPage(
+                title=seed.title,
+                slug="sciatica-back-spasms",
+                summary=" ".join(intro_sentences[:2]),
+                other_names="Back spasms, Muscle spasms in the back",
+                body=body,
+            )
+        )
+        page.save_revision().publish()
+        self.created.append(f"condition page {page.url_path}")
+        return page
+
+    def ensure_redirect(self, page):
+        old_path = Redirect.normalise_path(LEGACY_SEED_PATH)
+        _, created = Redirect.objects.get_or_create(
+            old_path=old_path,
+            site=None,
+            defaults={"redirect_page": page, "is_permanent": True},
+        )
+        if created:
+            self.created.append(f"permanent redirect {old_path} → {page.url_path}")

@@ -1,0 +1,105 @@
+"""Plain builder functions for the pages and data the tests need."""
+
+import datetime
+
+from django.core.management import call_command
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.rich_text import RichText
+
+from conditions.models import ConditionIndexPage, ConditionPage
+from home.models import HomePage
+
+
+def load_demo_site():
+    """The demo site exactly as `make run` builds it; returns the seed condition page."""
+    call_command("load_demo_content", stdout=_Discard())
+    return ConditionPage.objects.get(slug="sciatica-back-spasms")
+
+
+def home_page():
+    return HomePage.objects.get()
+
+
+def condition_index():
+    return ConditionIndexPage.objects.get()
+
+
+def make_image(title="Spine model"):
+    return Image.objects.create(title=title, file=get_test_image_file(filename="spine.png"))
+
+
+def every_block_body(contact_page, image):
+    """A StreamField value using every condition block type once."""
+    return [
+        ("symptoms", {"heading": "Symptoms", "intro": "", "symptoms": ["Pain down one leg", "Numb toes"]}),
+        (
+            "causes",
+            {
+                "heading": "Causes",
+                "intro": "Usually one of these:",
+                "causes": [
+                    {"name": "Herniated disc", "explanation": "A disc presses on the sciatic nerve."},
+                    {"name": "Spinal stenosis", "explanation": "The spinal canal narrows with age."},
+                ],
+            },
+        ),
+        (
+            "complications",
+            {
+                "heading": "Complications",
+                "text": RichText("<p>Untreated compression can weaken the leg.</p>"),
+                "complications": ["Leg weakness"],
+            },
+        ),
+        (
+            "treatment",
+            {
+                "heading": "Treatment",
+                "intro": "Most people improve without surgery.",
+                "options": [
+                    {"name": "Epidural steroid injection", "kind": "injection", "explanation": "Eases inflammation."},
+                    {"name": "Microdiscectomy", "kind": "surgery", "explanation": "Removes the part of the disc."},
+                ],
+            },
+        ),
+        (
+            "when_to_seek_care",
+            {
+                "heading": "When to call 911",
+                "urgency": "emergency",
+                "text": RichText("<p>Loss of bladder control with back pain.</p>"),
+            },
+        ),
+        (
+            "faq",
+            {
+                "heading": "Questions",
+                "questions": [{"question": "Will it go away?", "answer": RichText("<p>Often within weeks.</p>")}],
+            },
+        ),
+        ("text_section", {"heading": "Living with sciatica", "text": RichText("<p>Keep <b>moving</b>.</p>")}),
+        ("image", {"image": image, "alt_text": "A model of the lumbar spine", "decorative": False, "caption": ""}),
+        ("call_to_action", {"text": "Talk to us.", "link_label": "Request an appointment", "page": contact_page}),
+    ]
+
+
+def make_condition(parent=None, title="Sciatica", body=None, publish=True, **fields):
+    parent = parent or condition_index()
+    fields.setdefault("summary", f"{title} is a condition we treat.")
+    page = parent.add_child(instance=ConditionPage(title=title, body=body or [], live=publish, **fields))
+    if publish:
+        page.save_revision().publish()
+    return page
+
+
+def reviewed(**fields):
+    return {"reviewed_by": "Jane Doe, MD", "last_reviewed": datetime.date(2026, 11, 2), **fields}
+
+
+class _Discard:
+    def write(self, *args, **kwargs):
+        pass
+
+    def flush(self):
+        pass

@@ -1,0 +1,252 @@
+import datetime
+
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from wagtail.blocks import StructBlockValidationError
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from conditions.blocks import CausesBlock, ImageBlock
+from conditions.models import ConditionIndexPage, ConditionPage
+from home.models import StandardPage
+from tests import factories
+
+
+def list_block(items):
+    """Form data for a ListBlock, in the shape the page editor posts."""
+    data = {str(i): {"value": value, "deleted": "", "order": str(i), "id": ""} for i, value in enumerate(items)}
+    data["count"] = str(len(items))
+    return data
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+class ConditionPageAdminTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.index = ConditionIndexPage.objects.get()
+        cls.contact = StandardPage.objects.get(slug="contact")
+        cls.image = factories.make_image()
+        cls.user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_editor_creates_a_condition_page_with_every_block_type(self):
+        body = streamfield(
+            [
+                ("symptoms", {"heading": "Symptoms", "intro": "", "symptoms": list_block(["Leg pain"])}),
+                (
+                    "causes",
+                    {
+                        "heading": "Causes",
+                        "intro": "",
+                        "causes": list_block([{"name": "Herniated disc", "explanation": "Pressure on a nerve."}]),
+                    },
+                ),
+                (
+                    "complications",
+                    {
+                        "heading": "Complications",
+                        "text": rich_text("<p>Weakness.</p>"),
+                        "complications": list_block([]),
+                    },
+                ),
+                (
+                    "treatment",
+                    {
+                        "heading": "Treatment",
+                        "intro": "Options:",
+                        "options": list_block([{"name": "Rest", "kind": "home_care", "explanation": "A few days."}]),
+                    },
+                ),
+                (
+                    "when_to_seek_care",
+                    {"heading": "When to call", "urgency": "urgent", "text": rich_text("<p>Numbness.</p>")},
+                ),
+                (
+                    "faq",
+                    {
+                        "heading": "FAQ",
+                        "questions": list_block([{"question": "How long?", "answer": rich_text("<p>Weeks.</p>")}]),
+                    },
+                ),
+                ("text_section", {"heading": "More", "text": rich_text("<p>Stay active.</p>")}),
+                ("image", {"image": self.image.pk, "alt_text": "Spine", "decorative": "", "caption": ""}),
+                ("call_to_action", {"text": "Talk to us.", "link_label": "Book", "page": self.contact.pk}),
+            ]
+        )
+        data = nested_form_data(
+            {
+                "title": "Lumbar Radiculopathy",
+                "slug": "lumbar-radiculopathy",
+                "summary": "Pain from a pinched nerve root in the lower back.",
+                "other_names": "Sciatica",
+                "body": body,
+                "reviewed_by": "",
+                "last_reviewed": "",
+                "next_review_due": "",
+            }
+        )
+        self.assertCanCreate(self.index, ConditionPage, data)
+
+        page = ConditionPage.objects.get(slug="lumbar-radiculopathy")
+        self.assertEqual(
+            [block.block_type for block in page.body],
+            [
+                "symptoms",
+                "causes",
+                "complications",
+                "treatment",
+                "when_to_seek_care",
+                "faq",
+                "text_section",
+                "image",
+                "call_to_action",
+            ],
+        )
+        response = self.client.get(page.url)
+        self.assertContains(response, "<strong>Herniated disc</strong> – Pressure on a nerve.", html=True)
+
+    def test_image_without_alt_text_is_refused_unless_decorative(self):
+        block = ImageBlock()
+        with self.assertRaises(StructBlockValidationError) as refused:
+            block.clean(block.to_python({"image": self.image.pk, "alt_text": "", "decorative": False}))
+        self.assertEqual(
+            refused.exception.block_errors["alt_text"].messages, ["Describe the image, or mark it as decorative."]
+        )
+        cleaned = block.clean(block.to_python({"image": self.image.pk, "alt_text": "", "decorative": True}))
+        self.assertTrue(cleaned["decorative"])
+
+    def test_causes_block_needs_at_least_one_cause(self):
+        block = CausesBlock()
+        with self.assertRaises(StructBlockValidationError):
+            block.clean(block.to_python({"heading": "Causes", "intro": "", "causes": []}))
+
+    def test_edit_form_opens_with_the_medical_review_panel(self):
+        page = ConditionPage.objects.get(slug="sciatica-back-spasms")
+        response = self.client.get(f"/admin/pages/{page.pk}/edit/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Medical review")
+        self.assertContains(response, "Title tag")
+        self.assertContains(response, "Meta description")
+
+
+class ConditionPageRenderingTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        contact = StandardPage.objects.get(slug="contact")
+        cls.page = factories.make_condition(
+            title="Sciatica",
+            slug="sciatica",
+            other_names="Lumbar radiculopathy, Sciatic nerve pain",
+            body=factories.every_block_body(contact, factories.make_image()),
+            **factories.reviewed(),
+        )
+
+    def setUp(self):
+        self.response = self.client.get(self.page.url)
+        self.html = soup(self.response)
+
+    def test_renders_with_one_h1_and_headings_in_order(self):
+        self.assertEqual(self.response.status_code, 200)
+        self.assertEqual([h1.get_text() for h1 in self.html.find_all("h1")], ["Sciatica"])
+        main = self.html.find("main")
+        levels = [int(tag.name[1]) for tag in main.find_all(["h1", "h2", "h3", "h4"])]
+        for previous, current in zip(levels, levels[1:], strict=False):
+            self.assertLessEqual(current - previous, 1, f"heading jumps from h{previous} to h{current}")
+
+    def test_symptoms_block(self):
+        section = self.html.select_one("section.block-symptoms")
+        self.assertEqual(section.h2.get_text(), "Symptoms")
+        self.assertEqual([li.get_text() for li in section.find_all("li")], ["Pain down one leg", "Numb toes"])
+
+    def test_causes_block_renders_a_list_of_named_causes(self):
+        section = self.html.select_one("section.block-causes")
+        self.assertEqual(section.p.get_text(), "Usually one of these:")
+        items = [li.get_text(" ", strip=True) for li in section.select("ul > li")]
+        self.assertEqual(
+            items,
+            [
+                "Herniated disc – A disc presses on the sciatic nerve.",
+                "Spinal stenosis – The spinal canal narrows with age.",
+            ],
+        )
+
+    def test_complications_block(self):
+        section = self.html.select_one("section.block-complications")
+        self.assertIn("Untreated compression can weaken the leg.", section.get_text())
+        self.assertEqual(section.li.get_text(), "Leg weakness")
+
+    def test_treatment_block_shows_each_option_with_its_kind(self):
+        section = self.html.select_one("section.block-treatment")
+        options = [h3.get_text(" ", strip=True) for h3 in section.find_all("h3")]
+        self.assertEqual(options, ["Epidural steroid injection Injection", "Microdiscectomy Surgery"])
+
+    def test_when_to_seek_care_card_shows_urgency_with_a_911_link(self):
+        card = self.html.select_one("section.care-card--emergency")
+        self.assertEqual(card.h2.get_text(), "When to call 911")
+        self.assertEqual(card.find("a", href="tel:911").get_text(), "call 911")
+
+    def test_faq_block(self):
+        section = self.html.select_one("section.block-faq")
+        self.assertEqual(section.h3.get_text(), "Will it go away?")
+        self.assertIn("Often within weeks.", section.get_text())
+
+    def test_text_section_block(self):
+        section = self.html.select_one("section.block-text")
+        self.assertEqual(section.h2.get_text(), "Living with sciatica")
+        self.assertEqual(section.b.get_text(), "moving")
+
+    def test_image_block_renders_responsive_picture_with_alt_and_dimensions(self):
+        figure = self.html.select_one("figure.block-image")
+        img = figure.find("img")
+        self.assertEqual(img["alt"], "A model of the lumbar spine")
+        self.assertEqual(img["loading"], "lazy")
+        self.assertTrue(img.get("width") and img.get("height"))
+        types = {source.get("type") for source in figure.find_all("source")}
+        self.assertEqual(types, {"image/avif", "image/webp"})
+
+    def test_call_to_action_links_to_the_contact_page(self):
+        cta = self.html.select_one("aside.cta")
+        link = cta.find("a")
+        self.assertEqual(link["href"], "/contact/")
+        self.assertEqual(link.get_text(), "Request an appointment")
+
+    def test_medical_review_line(self):
+        self.assertContains(
+            self.response,
+            'Medically reviewed by Jane Doe, MD on <time datetime="2026-11-02">November 2, 2026</time>.',
+        )
+
+    def test_other_names_are_shown(self):
+        self.assertContains(self.response, "Also known as: Lumbar radiculopathy, Sciatic nerve pain")
+
+    def test_meta_description_falls_back_to_summary_and_seo_title_wins(self):
+        description = self.html.find("meta", attrs={"name": "description"})["content"]
+        self.assertEqual(description, "Sciatica is a condition we treat.")
+        self.page.seo_title = "Sciatica doctor in Charleston"
+        self.page.search_description = "See a sciatica specialist."
+        self.page.save_revision().publish()
+        html = soup(self.client.get(self.page.url))
+        self.assertEqual(
+            html.title.get_text(), "Sciatica doctor in Charleston | South Carolina Sports Medicine & Orthopaedic Center"
+        )
+        self.assertEqual(html.find("meta", attrs={"name": "description"})["content"], "See a sciatica specialist.")
+
+    def test_unreviewed_page_makes_no_review_claim(self):
+        page = factories.make_condition(title="Bursitis", slug="bursitis")
+        self.assertNotContains(self.client.get(page.url), "Medically reviewed")
+
+    def test_index_lists_live_conditions_only(self):
+        factories.make_condition(title="Draft condition", slug="draft", publish=False)
+        html = soup(self.client.get("/conditions/"))
+        titles = [h2.get_text() for h2 in html.select("main .card h2")]
+        self.assertEqual(titles, ["Sciatica", "Sciatica / Back Spasms"])
+
+    def test_review_dates_are_dates(self):
+        self.assertIsInstance(ConditionPage.objects.get(pk=self.page.pk).last_reviewed, datetime.date)

@@ -1,0 +1,33 @@
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from conditions.models import ConditionIndexPage, ConditionPage
+from home.models import HomePage, StandardPage
+from locations.models import LocationIndexPage, LocationPage
+
+
+class PageTreeRulesTests(WagtailPageTestCase):
+    def test_home_page_sits_at_the_root(self):
+        self.assertCanCreateAt(Page, HomePage)
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+
+    def test_condition_pages_live_only_under_the_condition_index(self):
+        self.assertAllowedParentPageTypes(ConditionPage, {ConditionIndexPage})
+        self.assertCanCreateAt(ConditionIndexPage, ConditionPage)
+        self.assertCanNotCreateAt(HomePage, ConditionPage)
+        self.assertCanNotCreateAt(StandardPage, ConditionPage)
+        self.assertAllowedSubpageTypes(ConditionPage, set())
+
+    def test_condition_index_lives_under_home(self):
+        self.assertAllowedParentPageTypes(ConditionIndexPage, {HomePage})
+        self.assertAllowedSubpageTypes(ConditionIndexPage, {ConditionPage})
+
+    def test_locations_tree(self):
+        self.assertCanCreateAt(HomePage, LocationIndexPage)
+        self.assertCanCreateAt(LocationIndexPage, LocationPage)
+        self.assertCanNotCreateAt(HomePage, LocationPage)
+        self.assertCanNotCreateAt(ConditionIndexPage, LocationPage)
+
+    def test_home_children(self):
+        self.assertAllowedSubpageTypes(HomePage, {ConditionIndexPage, LocationIndexPage, StandardPage})
+        self.assertCanNotCreateAt(ConditionIndexPage, StandardPage)
