@@ -50,17 +50,7 @@ class Command(BaseCommand):
                 is_placeholder=True,
                 accepting_new_patients=True,
             )
-            contact = self.ensure_child(
-                home,
-                StandardPage,
-                slug="contact",
-                title="Contact Us",
-                summary="Call us or ask for an appointment, and our front desk will get back to you.",
-                body=RichText(
-                    "<p>To ask for an appointment, call our front desk. In a medical emergency, call 911.</p>"
-                ),
-                show_in_menus=True,
-            )
+            contact = self.ensure_contact_page(home)
             conditions = self.ensure_child(
                 home,
                 ConditionIndexPage,
@@ -127,6 +117,17 @@ class Command(BaseCommand):
         page.save_revision().publish()
         self.created.append(f"{model._meta.verbose_name} {page.url_path}")
         return page
+
+    def ensure_contact_page(self, home):
+        return self.ensure_child(
+            home,
+            StandardPage,
+            slug="contact",
+            title="Contact Us",
+            summary="Call us or ask for an appointment, and our front desk will get back to you.",
+            body=RichText("<p>To ask for an appointment, call our front desk. In a medical emergency, call 911.</p>"),
+            show_in_menus=True,
+        )
 
     # --- the seed condition page --------------------------------------------------------------
 
