@@ -50,6 +50,18 @@ class CausesBlock(blocks.StructBlock):
             ],
         }
 
+    def structured_data(self, value):
+        return {
+            "cause": [
+                {"@type": "MedicalCause", "name": cause["name"], "description": cause["explanation"]}
+                for cause in value["causes"]
+            ]
+        }
+
+
+def _plain(rich_text):
+    return " ".join(strip_tags(rich_text.source).split())
+
 
 class ComplicationsBlock(blocks.StructBlock):
     """What the condition can lead to if it is left untreated or gets worse."""
@@ -73,6 +85,9 @@ class ComplicationsBlock(blocks.StructBlock):
             "text": "<p>Severe spasms can make it hard to stand, walk or sit comfortably.</p>",
             "complications": ["Sciatica"],
         }
+
+    def structured_data(self, value):
+        return {"possibleComplication": list(value["complications"]) or [_plain(value["text"])]}
 
     def clean(self, value):
         value = super().clean(value)
@@ -133,6 +148,14 @@ class TreatmentBlock(blocks.StructBlock):
             ],
         }
 
+    def structured_data(self, value):
+        return {
+            "possibleTreatment": [
+                {"@type": "MedicalTherapy", "name": option["name"], "description": option["explanation"]}
+                for option in value["options"]
+            ]
+        }
+
 
 class SymptomsBlock(blocks.StructBlock):
     """The signs and symptoms a patient may notice."""
@@ -151,6 +174,9 @@ class SymptomsBlock(blocks.StructBlock):
             "heading": "Symptoms",
             "symptoms": ["Sudden tightness in the lower back", "Pain that runs down one leg"],
         }
+
+    def structured_data(self, value):
+        return {"signOrSymptom": [{"@type": "MedicalSignOrSymptom", "name": symptom} for symptom in value["symptoms"]]}
 
 
 class WhenToSeekCareBlock(blocks.StructBlock):

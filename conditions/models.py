@@ -1,10 +1,13 @@
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django.utils.functional import cached_property
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
+from conditions.doorway import check_local_page
 from home.models import BasePage
 
 SUMMARY_BUDGET = 300
@@ -28,6 +31,19 @@ class ConditionIndexPage(BasePage):
 
     def get_summary(self):
         return self.intro
+
+    schema_type = "CollectionPage"
+
+    def get_structured_data(self, graph):
+        conditions = ConditionPage.objects.child_of(self).live().public().order_by("title").only("title", "url_path")
+        item_list = {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "name": page.title, "url": graph.absolute(page.url)}
+                for position, page in enumerate(conditions, start=1)
+            ],
+        }
+        return {"mainEntity": item_list}, []
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -83,17 +99,151 @@ class ConditionPage(BasePage):
     ]
 
     parent_page_types = ["conditions.ConditionIndexPage"]
+    subpage_types = ["conditions.LocalConditionPage"]
+    default_title_template = "{title} Treatment in {city}, {state} | {practice}"
+
+    def get_summary(self):
+        return self.summary
+
+    @property
+    def other_names_list(self):
+        return [name.strip() for name in self.other_names.split(",") if name.strip()]
+
+    schema_type = "MedicalWebPage"
+
+    def condition_node(self, graph):
+        """The condition as a schema.org MedicalCondition, read from the page's blocks."""
+        node = {
+            "@type": "MedicalCondition",
+            "@id": f"{graph.page_url}#condition",
+            "name": self.title,
+            "description": self.summary,
+            "url": graph.page_url,
+        }
+        if self.other_names_list:
+            node["alternateName"] = self.other_names_list
+        for block in self.body:
+            node.update(block.block.structured_data(block.value) if hasattr(block.block, "structured_data") else {})
+        return node
+
+    def get_structured_data(self, graph):
+        condition = self.condition_node(graph)
+        clinics = [location.clinic_node(graph) for location in self.treatment_locations]
+        properties = {
+            "about": {"@id": condition["@id"]},
+            "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        }
+        if self.last_reviewed:
+            properties["lastReviewed"] = self.last_reviewed.isoformat()
+        if self.reviewed_by:
+            properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
+        if clinics:
+            properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
+        return properties, [condition, *clinics]
+
+    @cached_property
+    def treatment_locations(self):
+        """The live clinics that treat this condition, primary first."""
+        return list(self.treated_at_locations.live().public().order_by("-is_primary", "title"))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["local_pages"] = [
+            local for local in LocalConditionPage.objects.child_of(self).live().public() if local.passes_guard
+        ]
+        return context
+
+
+class LocalConditionPageForm(WagtailAdminPageForm):
+    """Refuses to publish (or submit for review) a local page that fails the doorway guard."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        wants_to_go_live = "action-publish" in self.data or "action-submit" in self.data
+        if not wants_to_go_live or self.errors or self.parent_page is None:
+            return
+        parent = self.parent_page.specific
+        location = self.cleaned_data.get("location")
+        if location and location.pk not in {loc.pk for loc in parent.treatment_locations}:
+            self.add_error(
+                "location",
+                f"{parent.title} is not listed as treated at {location.title}. "
+                "Add it to the clinic's conditions first.",
+            )
+        result = self.instance.guard_result(parent)
+        for reason in result.reasons:
+            self.add_error(None, f"This local page cannot be published yet. {reason}")
+
+
+class LocalConditionPage(BasePage):
+    """A condition at one clinic (e.g. sciatica care in Mount Pleasant), with content of its own.
+
+    It can be published only when it passes the doorway guard (conditions.doorway); a page that
+    stops passing (say the parent was rewritten) is hidden from search engines and points its
+    canonical URL to the main condition page.
+    """
+
+    location = models.ForeignKey(
+        "locations.LocationPage",
+        on_delete=models.PROTECT,
+        related_name="local_condition_pages",
+        help_text="The clinic this page is about; it must treat the parent condition.",
+    )
+    summary = models.TextField(
+        max_length=400,
+        help_text="What is different about care for this condition at this clinic, in one or two sentences.",
+    )
+    body = StreamField(
+        ConditionBodyBlock(),
+        help_text=(
+            "Content of this clinic's own: its team, how care works there, local patients' questions. "
+            "Copying the main condition page will stop it being published."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        HelpPanel(
+            content=(
+                "Local pages are published only when they have enough content of their own and are not "
+                "near-copies of the main condition page or of other local pages."
+            )
+        ),
+        FieldPanel("location"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    base_form_class = LocalConditionPageForm
+    default_title_template = "{title} | {practice}"
+
+    parent_page_types = ["conditions.ConditionPage"]
     subpage_types = []
 
     def get_summary(self):
         return self.summary
 
-    def get_default_title(self):
-        location = self.get_location()
-        if location:
-            return f"{self.title} Treatment in {location.city}, {location.state}"
-        return self.title
+    def get_location(self):
+        return self.location
+
+    def guard_result(self, parent=None):
+        parent = parent or self.get_parent().specific
+        siblings = LocalConditionPage.objects.child_of(parent).exclude(pk=self.pk)
+        return check_local_page(self, parent, siblings)
+
+    @cached_property
+    def passes_guard(self):
+        return self.guard_result().passes
 
     @property
-    def other_names_list(self):
-        return [name.strip() for name in self.other_names.split(",") if name.strip()]
+    def is_indexable(self):
+        return super().is_indexable and self.passes_guard
+
+    def get_canonical_override(self, request=None):
+        if self.canonical_url:
+            return self.canonical_url
+        if not self.passes_guard:
+            return self.get_parent().specific.get_full_url(request)
+        return ""
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.passes_guard else []

@@ -1,13 +1,16 @@
 from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
 from home.phone import format_phone, normalise_phone
+from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
 
 TITLE_TAG_BUDGET = 60
 META_DESCRIPTION_BUDGET = 160
@@ -19,7 +22,7 @@ phone_validator = RegexValidator(
 
 
 @register_setting(icon="site")
-class PracticeSettings(BaseGenericSetting):
+class PracticeSettings(ClusterableModel, BaseGenericSetting):
     """The practice's identity: one source for every template, title tag and structured-data node."""
 
     practice_name = models.CharField(
@@ -42,10 +45,45 @@ class PracticeSettings(BaseGenericSetting):
         help_text="Shown in the header; a square or wide logo of at least 200 px.",
     )
 
-    panels = [FieldPanel("practice_name"), FieldPanel("main_phone"), FieldPanel("logo")]
+    same_as = models.TextField(
+        "profiles elsewhere",
+        blank=True,
+        help_text="The practice's official profiles (Google Business, Facebook…), one full URL per line.",
+    )
+    robots_txt = models.TextField(
+        "extra robots.txt rules",
+        blank=True,
+        help_text=(
+            "Added to robots.txt after the built-in rules (which keep crawlers out of the admin and "
+            "search results and name the sitemap). One rule per line, e.g. “Disallow: /drafts/”."
+        ),
+    )
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [FieldPanel("practice_name"), FieldPanel("main_phone"), FieldPanel("logo"), FieldPanel("same_as")],
+                heading="Practice",
+            ),
+            ObjectList(
+                [InlinePanel("title_templates", label="Title template", heading="Title and description templates")],
+                heading="Title templates",
+            ),
+            ObjectList([FieldPanel("robots_txt")], heading="Robots"),
+        ]
+    )
 
     class Meta:
         verbose_name = "Practice"
+
+    def templates_for(self, page):
+        """The title template row for the page's type, or None."""
+        label = page._meta.label_lower
+        return next((row for row in self.title_templates.all() if row.page_type == label), None)
+
+    @property
+    def same_as_list(self):
+        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
 
     def save(self, *args, **kwargs):
         self.main_phone = format_phone(normalise_phone(self.main_phone)) or self.main_phone
@@ -54,6 +92,41 @@ class PracticeSettings(BaseGenericSetting):
     @property
     def main_phone_e164(self):
         return normalise_phone(self.main_phone)
+
+
+def page_type_choices():
+    return sorted(
+        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        for model in get_page_models()
+        if issubclass(model, BasePage)
+    )
+
+
+class TitleTemplate(Orderable):
+    """How title tags and meta descriptions are written for one page type."""
+
+    settings = ParentalKey(PracticeSettings, on_delete=models.CASCADE, related_name="title_templates")
+    page_type = models.CharField(max_length=100, choices=page_type_choices)
+    title_template = models.CharField(
+        max_length=200,
+        validators=[validate_template],
+        help_text=(
+            "e.g. “{title} Treatment in {city}, {state} | {practice}”. Variables: "
+            + ", ".join(f"{{{name}}} ({meaning})" for name, meaning in TEMPLATE_VARIABLES.items())
+            + ". Keep the result around 60 characters."
+        ),
+    )
+    description_template = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_template],
+        help_text="Optional, e.g. “{summary}”. Used when a page has no meta description of its own.",
+    )
+
+    panels = [FieldPanel("page_type"), FieldPanel("title_template"), FieldPanel("description_template")]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["settings", "page_type"], name="one_template_per_page_type")]
 
 
 class BasePage(Page):
@@ -123,24 +196,56 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    # Used when the practice settings hold no template for the page type.
+    default_title_template = DEFAULT_TITLE_TEMPLATE
+    # The schema.org type of the page's node in its JSON-LD graph.
+    schema_type = "WebPage"
+
     # --- SEO fallbacks ---------------------------------------------------------------------
 
     def get_summary(self):
         """A plain-text summary of the page; page types with a summary field override this."""
         return ""
 
-    def get_default_title(self):
-        """The title tag before the practice name is appended, when no title tag was typed."""
-        return self.title
+    def template_variables(self, practice):
+        location = self.get_location()
+        return {
+            "title": self.title,
+            "practice": practice.practice_name,
+            "city": location.city if location else "",
+            "state": location.state if location else "",
+            "summary": self.get_summary(),
+        }
 
-    def get_title_tag(self, practice_name):
-        base = self.seo_title or self.get_default_title()
-        if practice_name and practice_name not in base:
-            return f"{base} | {practice_name}"
-        return base
+    def get_title_tag(self, practice):
+        """The page's own title tag plus the practice name, else its page type's template."""
+        if self.seo_title:
+            if practice.practice_name in self.seo_title:
+                return self.seo_title
+            return f"{self.seo_title} | {practice.practice_name}"
+        row = practice.templates_for(self)
+        template = row.title_template if row else self.default_title_template
+        return render_template(template, self.template_variables(practice))
 
-    def get_meta_description(self):
-        return self.search_description or self.get_summary()
+    def get_meta_description(self, practice=None):
+        if self.search_description:
+            return self.search_description
+        row = practice.templates_for(self) if practice else None
+        if row and row.description_template:
+            return render_template(row.description_template, self.template_variables(practice), fallback="{summary}")
+        return self.get_summary()
+
+    def get_canonical_override(self, request=None):
+        """An absolute URL when another address is canonical for this page; "" otherwise."""
+        return self.canonical_url
+
+    def get_structured_data(self, graph):
+        """Extra properties for this page's JSON-LD node, and extra nodes for the graph.
+
+        `graph` is a home.structured_data.GraphContext. Page types override this to describe
+        what they show (a condition, a clinic); every @id they reference must be in the nodes.
+        """
+        return {}, []
 
     @property
     def is_indexable(self):
@@ -185,6 +290,7 @@ class HomePage(BasePage):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
+    default_title_template = "{practice} | Orthopaedic Care in {city}, {state}"
     subpage_types = [
         "conditions.ConditionIndexPage",
         "locations.LocationIndexPage",

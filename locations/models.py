@@ -1,7 +1,10 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.models import Page
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.models import BasePage, phone_validator
@@ -22,10 +25,26 @@ class LocationIndexPage(BasePage):
     def get_summary(self):
         return self.intro
 
+    schema_type = "CollectionPage"
+
+    def live_locations(self):
+        return LocationPage.objects.child_of(self).live().public().order_by("-is_primary", "title")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["locations"] = LocationPage.objects.child_of(self).live().public().order_by("-is_primary", "title")
+        context["locations"] = self.live_locations()
         return context
+
+    def get_structured_data(self, graph):
+        clinics = [location.clinic_node(graph) for location in self.live_locations()]
+        item_list = {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "item": {"@id": clinic["@id"]}}
+                for position, clinic in enumerate(clinics, start=1)
+            ],
+        }
+        return {"mainEntity": item_list}, clinics
 
 
 class LocationPage(BasePage):
@@ -49,6 +68,31 @@ class LocationPage(BasePage):
     )
     accepting_new_patients = models.BooleanField(default=True)
     directions = models.TextField(blank=True, help_text="Directions and parking, in a few sentences.")
+    areas_served = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Nearby towns without a clinic of their own, separated by commas, e.g. “Mount Pleasant, James Island”."
+        ),
+    )
+    booking_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where patients ask for an appointment, usually the contact page.",
+    )
+    booking_url = models.URLField(
+        blank=True,
+        help_text="An external booking address; used instead of the booking page when set.",
+    )
+    conditions_treated = ParentalManyToManyField(
+        "conditions.ConditionPage",
+        blank=True,
+        related_name="treated_at_locations",
+        help_text="The conditions treated at this clinic; each condition page lists its clinics.",
+    )
     is_placeholder = models.BooleanField(
         "demo data to replace",
         default=False,
@@ -66,8 +110,20 @@ class LocationPage(BasePage):
             ],
             heading="Address and phone",
         ),
+        InlinePanel("opening_hours", heading="Opening hours", label="Opening interval"),
+        InlinePanel("special_hours", heading="Special hours and closures", label="Special hours"),
         FieldPanel("directions"),
-        MultiFieldPanel([FieldPanel("is_primary"), FieldPanel("accepting_new_patients")], heading="Status"),
+        FieldPanel("areas_served"),
+        FieldPanel("conditions_treated", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_primary"),
+                FieldPanel("accepting_new_patients"),
+                PageChooserPanel("booking_page"),
+                FieldPanel("booking_url"),
+            ],
+            heading="Status and booking",
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("city", boost=2),
@@ -97,8 +153,163 @@ class LocationPage(BasePage):
         address = f"{self.street_address}, {self.city}, {self.state} {self.postal_code}"
         return f"{self.title}: {address}. Call {self.phone_display}."
 
-    def get_default_title(self):
-        return f"Orthopaedic Clinic in {self.city}, {self.state}"
+    default_title_template = "{title}: Orthopaedic Care in {city}, {state} | {practice}"
 
     def get_location(self):
         return self
+
+    # --- structured data -------------------------------------------------------------------
+
+    def postal_address(self):
+        return {
+            "@type": "PostalAddress",
+            "streetAddress": self.street_address,
+            "addressLocality": self.city,
+            "addressRegion": self.state,
+            "postalCode": self.postal_code,
+            "addressCountry": "US",
+        }
+
+    def clinic_id(self, graph):
+        return f"{graph.absolute(self.get_url(graph.request))}#clinic"
+
+    def clinic_node(self, graph):
+        """The clinic as a schema.org MedicalClinic, from the fields the location page shows."""
+        node = {
+            "@type": "MedicalClinic",
+            "@id": self.clinic_id(graph),
+            "name": self.title,
+            "url": graph.absolute(self.get_url(graph.request)),
+            "telephone": self.phone,
+            "address": self.postal_address(),
+            "parentOrganization": {"@id": graph.organization_id},
+            "isAcceptingNewPatients": self.accepting_new_patients,
+        }
+        if self.latitude is not None and self.longitude is not None:
+            node["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        hours = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{interval.day_name}",
+                "opens": interval.opens.strftime("%H:%M"),
+                "closes": interval.closes.strftime("%H:%M"),
+            }
+            for interval in self.opening_hours.all()
+        ]
+        for special in self.upcoming_special_hours():
+            hours.append(
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "name": special.name,
+                    # schema.org's convention for a closed day: opens and closes at midnight.
+                    "opens": "00:00" if special.closed else special.opens.strftime("%H:%M"),
+                    "closes": "00:00" if special.closed else special.closes.strftime("%H:%M"),
+                    "validFrom": special.start_date.isoformat(),
+                    "validThrough": special.end_date.isoformat(),
+                }
+            )
+        if hours:
+            node["openingHoursSpecification"] = hours
+        if self.areas_served_list:
+            node["areaServed"] = [{"@type": "City", "name": town} for town in self.areas_served_list]
+        return node
+
+    def get_structured_data(self, graph):
+        clinic = self.clinic_node(graph)
+        return {"about": {"@id": clinic["@id"]}}, [clinic]
+
+    @property
+    def areas_served_list(self):
+        return [town.strip() for town in self.areas_served.split(",") if town.strip()]
+
+    @property
+    def booking_link(self):
+        if self.booking_url:
+            return self.booking_url
+        return self.booking_page.url if self.booking_page_id and self.booking_page.live else ""
+
+    def weekly_hours(self):
+        """Opening intervals grouped by day, Monday first: [(day name, [interval, …]), …]."""
+        by_day = {day: [] for day, _ in WEEKDAYS}
+        for interval in self.opening_hours.all():
+            by_day[interval.weekday].append(interval)
+        return [(name, sorted(by_day[day], key=lambda i: i.opens)) for day, name in WEEKDAYS]
+
+    def upcoming_special_hours(self, today=None):
+        today = today or timezone.localdate()
+        return [special for special in self.special_hours.all() if special.end_date >= today]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["conditions"] = self.conditions_treated.live().public().order_by("title")
+        return context
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class OpeningHours(Orderable):
+    """One opening interval on a weekday; add two for a day with a lunch break."""
+
+    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "opening interval"
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+    @property
+    def day_name(self):
+        return dict(WEEKDAYS)[self.weekday]
+
+
+class SpecialHours(Orderable):
+    """A holiday closure or changed hours over a date range."""
+
+    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="special_hours")
+    name = models.CharField(max_length=80, help_text="e.g. “Thanksgiving”.")
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Same as the start date for a single day.")
+    closed = models.BooleanField(default=True, help_text="Untick to give changed opening times instead.")
+    opens = models.TimeField(null=True, blank=True)
+    closes = models.TimeField(null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("closed"), FieldPanel("opens"), FieldPanel("closes")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "special hours"
+        verbose_name_plural = "special hours"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if not self.closed and not (self.opens and self.closes):
+            errors["opens"] = "Give the opening and closing times, or tick “closed”."
+        elif not self.closed and self.closes <= self.opens:
+            errors["closes"] = "Closing time must be after opening time."
+        if errors:
+            raise ValidationError(errors)

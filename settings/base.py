@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -133,3 +134,7 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp", "avif": "avif
 WAGTAILREDIRECTS_AUTO_CREATE = True
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "website@scsportsmed.example")
+
+# Local condition pages (condition + town) must carry content of their own: see conditions/doorway.py.
+DOORWAY_MIN_UNIQUE_WORDS = int(os.environ.get("DOORWAY_MIN_UNIQUE_WORDS", "80"))
+DOORWAY_MAX_SIMILARITY = float(os.environ.get("DOORWAY_MAX_SIMILARITY", "0.35"))

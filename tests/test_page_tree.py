@@ -1,7 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from conditions.models import ConditionIndexPage, ConditionPage
+from conditions.models import ConditionIndexPage, ConditionPage, LocalConditionPage
 from home.models import HomePage, StandardPage
 from locations.models import LocationIndexPage, LocationPage
 
@@ -16,7 +16,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(ConditionIndexPage, ConditionPage)
         self.assertCanNotCreateAt(HomePage, ConditionPage)
         self.assertCanNotCreateAt(StandardPage, ConditionPage)
-        self.assertAllowedSubpageTypes(ConditionPage, set())
+        self.assertAllowedSubpageTypes(ConditionPage, {LocalConditionPage})
+        self.assertAllowedParentPageTypes(LocalConditionPage, {ConditionPage})
+        self.assertCanNotCreateAt(ConditionIndexPage, LocalConditionPage)
 
     def test_condition_index_lives_under_home(self):
         self.assertAllowedParentPageTypes(ConditionIndexPage, {HomePage})

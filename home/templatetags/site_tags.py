@@ -2,26 +2,47 @@ from django import template
 from wagtail.models import Site
 
 from home.models import PracticeSettings, primary_location
+from home.structured_data import build_graph, to_script_json
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def page_meta(context, page=None):
-    """Everything the <head> says about a page: title tag, description, canonical URL and robots."""
+    """Everything the <head> says about a page: title, description, canonical, robots, social, JSON-LD."""
     request = context.get("request")
     practice = PracticeSettings.load(request_or_site=request)
     if page is None or not hasattr(page, "get_title_tag"):
-        title = context.get("page_title") or practice.practice_name
-        if title != practice.practice_name:
-            title = f"{title} | {practice.practice_name}"
-        return {"title": title, "description": "", "canonical": "", "robots": "noindex, follow"}
-    return {
-        "title": page.get_title_tag(practice.practice_name),
-        "description": page.get_meta_description(),
-        "canonical": page.canonical_url or page.get_full_url(request),
+        # Views that are not pages (search results, errors) are never indexed.
+        title = context.get("page_title")
+        return {
+            "title": f"{title} | {practice.practice_name}" if title else practice.practice_name,
+            "robots": "noindex, follow",
+        }
+    description = page.get_meta_description(practice)
+    full_url = page.get_full_url(request)
+    canonical = page.get_canonical_override(request) or full_url
+    image = page.social_image or practice.logo
+    meta = {
+        "title": page.get_title_tag(practice),
+        "description": description,
+        "canonical": canonical,
+        "url": full_url,
         "robots": "index, follow" if page.is_indexable else "noindex, follow",
+        "json_ld": to_script_json(
+            build_graph(page, request, practice, full_url, description, location=primary_location())
+        ),
     }
+    if image:
+        rendition = image.get_rendition("fill-1200x630" if page.social_image else "width-600")
+        site_root = page.get_site().root_url
+        meta["image"] = {
+            "url": f"{site_root}{rendition.url}" if rendition.url.startswith("/") else rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": rendition.alt,
+        }
+    return meta
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

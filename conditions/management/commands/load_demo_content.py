@@ -3,6 +3,8 @@
 Idempotent: anything that already exists is left exactly as it is, so editors' changes survive a rerun.
 """
 
+from datetime import time
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from wagtail.rich_text import RichText
 from conditions.models import ConditionIndexPage, ConditionPage
 from conditions.seed import read_seed, split_sentences
 from home.models import HomePage, PracticeSettings, StandardPage
-from locations.models import LocationIndexPage, LocationPage
+from locations.models import LocationIndexPage, LocationPage, OpeningHours
 
 LEGACY_SEED_PATH = "/sciatica-treatment-charleston-sc/"
 
@@ -36,7 +38,8 @@ class Command(BaseCommand):
                 intro="Where to find us, when we are open and how to get there.",
                 show_in_menus=True,
             )
-            self.ensure_child(
+            clinic_is_new = not locations.get_children().filter(slug="charleston").exists()
+            clinic = self.ensure_child(
                 locations,
                 LocationPage,
                 slug="charleston",
@@ -46,9 +49,18 @@ class Command(BaseCommand):
                 state="SC",
                 postal_code="29401",
                 phone="(843) 555-0100",
+                latitude=Decimal("32.776500"),
+                longitude=Decimal("-79.931100"),
                 is_primary=True,
                 is_placeholder=True,
                 accepting_new_patients=True,
+                areas_served="Mount Pleasant, West Ashley, James Island, Johns Island",
+                directions="Placeholder: describe the entrance, the nearest cross street and where patients park.",
+                opening_hours=[
+                    OpeningHours(weekday=day, opens=opens, closes=closes)
+                    for day in range(5)
+                    for opens, closes in ((time(8), time(12)), (time(13), time(17)))
+                ],
             )
             contact = self.ensure_contact_page(home)
             conditions = self.ensure_child(
@@ -61,6 +73,10 @@ class Command(BaseCommand):
             )
             seed_page = self.ensure_seed_page(conditions, contact)
             self.ensure_redirect(seed_page)
+            if clinic_is_new:
+                clinic.booking_page = contact
+                clinic.conditions_treated = [seed_page]
+                clinic.save_revision().publish()
 
         if self.created:
             for line in self.created:

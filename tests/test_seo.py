@@ -1,0 +1,178 @@
+import xml.etree.ElementTree as ET
+
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from conditions.models import ConditionIndexPage
+from home.models import PracticeSettings, TitleTemplate, primary_location
+from home.seo import render_template, validate_template
+from locations.models import LocationIndexPage, LocationPage
+from tests import factories
+
+PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def head(response):
+    html = BeautifulSoup(response.content, "html.parser")
+    meta = {
+        tag.get("name") or tag.get("property"): tag["content"]
+        for tag in html.head.find_all("meta")
+        if tag.get("content")
+    }
+    canonical = html.head.find("link", rel="canonical")
+    return html.title.get_text(), meta, canonical["href"] if canonical else None
+
+
+class TitleTemplateTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.practice = PracticeSettings.load()
+
+    def test_seed_title_is_location_targeted(self):
+        title, _, _ = head(self.client.get(self.seed.url))
+        self.assertEqual(title, f"Sciatica / Back Spasms Treatment in Charleston, SC | {PRACTICE}")
+        self.assertIn("Charleston, SC", title)
+
+    def test_each_variable_in_a_settings_template(self):
+        TitleTemplate.objects.create(
+            settings=self.practice,
+            page_type="conditions.conditionpage",
+            title_template="{title} doctor, {city} {state} – {practice}",
+            description_template="{summary} Call us in {city}.",
+        )
+        title, meta, _ = head(self.client.get(self.seed.url))
+        self.assertEqual(title, f"Sciatica / Back Spasms doctor, Charleston SC – {PRACTICE}")
+        self.assertEqual(meta["description"], f"{self.seed.summary} Call us in Charleston.")
+        self.assertEqual(meta["og:title"], title)
+
+    def test_location_comes_from_the_pages_own_clinic(self):
+        index = LocationIndexPage.objects.get()
+        clinic = index.add_child(
+            instance=LocationPage(
+                title="Summerville Clinic",
+                street_address="1 Main St",
+                city="Summerville",
+                state="sc",
+                postal_code="29483",
+                phone="843-555-0199",
+            )
+        )
+        title, _, _ = head(self.client.get(clinic.url))
+        self.assertEqual(title, f"Summerville Clinic: Orthopaedic Care in Summerville, SC | {PRACTICE}")
+
+    def test_pages_own_title_tag_overrides_the_template(self):
+        self.seed.seo_title = "Sciatica doctor in Charleston, SC"
+        self.seed.save_revision().publish()
+        title, _, _ = head(self.client.get(self.seed.url))
+        self.assertEqual(title, f"Sciatica doctor in Charleston, SC | {PRACTICE}")
+
+    def test_unknown_variables_and_attribute_access_are_refused(self):
+        for template in ["{title} in {town}", "{title.__class__}", "{title[0]}", "{title"]:
+            with self.subTest(template=template), self.assertRaises(ValidationError):
+                validate_template(template)
+        validate_template("{title} Treatment in {city}, {state} | {practice}")
+
+    def test_missing_location_falls_back_to_title_and_practice(self):
+        self.assertEqual(
+            render_template("{title} Treatment in {city}, {state} | {practice}", {"title": "X", "practice": "P"}),
+            "X | P",
+        )
+
+    def test_primary_location_is_the_marked_clinic(self):
+        self.assertEqual(primary_location().slug, "charleston")
+
+
+class CanonicalAndRobotsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+
+    def test_indexable_page_is_canonical_to_itself(self):
+        _, meta, canonical = head(self.client.get(self.seed.url))
+        self.assertEqual(canonical, "http://testserver/conditions/sciatica-back-spasms/")
+        self.assertEqual(meta["robots"], "index, follow")
+        self.assertEqual(meta["og:url"], canonical)
+        self.assertEqual(meta["twitter:card"], "summary")
+
+    def test_noindex_page(self):
+        self.seed.noindex = True
+        self.seed.save_revision().publish()
+        _, meta, _ = head(self.client.get(self.seed.url))
+        self.assertEqual(meta["robots"], "noindex, follow")
+
+    def test_canonical_override(self):
+        self.seed.canonical_url = "https://www.example.org/sciatica/"
+        self.seed.save_revision().publish()
+        _, _, canonical = head(self.client.get(self.seed.url))
+        self.assertEqual(canonical, "https://www.example.org/sciatica/")
+
+    def test_canonical_override_must_be_an_absolute_url(self):
+        self.seed.canonical_url = "/sciatica/"
+        with self.assertRaises(ValidationError):
+            self.seed.full_clean()
+
+    def test_social_image(self):
+        self.seed.social_image = factories.make_image()
+        self.seed.save_revision().publish()
+        _, meta, _ = head(self.client.get(self.seed.url))
+        self.assertTrue(meta["og:image"].startswith("http://testserver/"))
+        self.assertEqual(meta["twitter:card"], "summary_large_image")
+        self.assertEqual(meta["twitter:image"], meta["og:image"])
+
+
+class SitemapAndRobotsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+
+    def sitemap(self):
+        response = self.client.get("/sitemap.xml")
+        self.assertEqual(response.status_code, 200)
+        root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
+        return {
+            url.find("sm:loc", SITEMAP_NS).text: url.find("sm:lastmod", SITEMAP_NS).text
+            for url in root.findall("sm:url", SITEMAP_NS)
+        }
+
+    def test_lists_live_indexable_pages_with_last_publish_date(self):
+        entries = self.sitemap()
+        self.assertIn("http://testserver/conditions/sciatica-back-spasms/", entries)
+        self.assertIn("http://testserver/locations/charleston/", entries)
+        self.assertIn("http://testserver/", entries)
+        self.seed.refresh_from_db()
+        self.assertEqual(
+            entries["http://testserver/conditions/sciatica-back-spasms/"][:10],
+            timezone.localtime(self.seed.last_published_at).date().isoformat(),
+        )
+
+    def test_leaves_out_noindex_excluded_unpublished_and_private_pages(self):
+        index = ConditionIndexPage.objects.get()
+        hidden = factories.make_condition(index, title="Hidden", slug="hidden", noindex=True)
+        excluded = factories.make_condition(index, title="Excluded", slug="excluded", exclude_from_sitemap=True)
+        draft = factories.make_condition(index, title="Draft", slug="draft", publish=False)
+        private = factories.make_condition(index, title="Private", slug="private")
+        PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+        entries = self.sitemap()
+        for page in (hidden, excluded, draft, private):
+            self.assertNotIn(f"http://testserver/conditions/{page.slug}/", entries)
+
+    def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out(self):
+        practice = PracticeSettings.load()
+        practice.robots_txt = "Disallow: /drafts/"
+        practice.save()
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        lines = response.content.decode().splitlines()
+        self.assertIn("Disallow: /admin/", lines)
+        self.assertIn("Disallow: /search/", lines)
+        self.assertIn("Disallow: /drafts/", lines)
+        self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
+
+    def test_search_results_are_noindex(self):
+        _, meta, _ = head(self.client.get("/search/?query=sciatica"))
+        self.assertEqual(meta["robots"], "noindex, follow")
