@@ -1,0 +1,204 @@
+"""A full-page cache for anonymous visitors, built on Django's cache framework.
+
+Bursts of visitors read the same few pages; rendering each one costs a handful of queries and a
+template render, while serving a stored copy costs one cache round trip. The middleware sits first
+in the stack (after the health checks), so a hit returns before sessions, authentication or any
+other middleware could touch the database.
+
+What is cached: GET and HEAD requests for published Wagtail pages, from visitors without a session
+cookie, whose response is a plain 200 HTML page that set no cookie, did not use the CSRF token, did
+not use a CSP nonce and was not marked private by the view. Everything else passes through:
+editors (they have a session), previews (admin URLs), search results (their own view), forms.
+
+Invalidation: every stored page carries the cache *generation* it was rendered under. Publishing,
+unpublishing, moving or deleting a page, or changing a setting, snippet, image, site or privacy
+restriction, replaces the generation with a new random token (see home/signals.py), which retires
+every stored page at once. Every page shows the shared header, footer and practice settings, so a
+change to one page can alter any other; a single generation per installation is the simple rule
+that is always right. A random token, rather than a counter, cannot repeat after an eviction.
+"""
+
+import hashlib
+import logging
+import uuid
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+
+# Campaign and click identifiers change nothing on the page; ignoring them keeps links from
+# newsletters and ads on the cached copy. Any other query string bypasses the cache.
+IGNORED_QUERY_PARAMETERS = {"gclid", "fbclid", "msclkid", "mc_cid", "mc_eid", "_ga"}
+IGNORED_QUERY_PREFIXES = ("utm_",)
+
+# Response headers that belong to one response, not to the page.
+UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
+
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+def page_cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def new_generation():
+    return uuid.uuid4().hex
+
+
+def bump_generation():
+    """Retire every stored page. Safe to call when the cache server is unreachable."""
+    try:
+        page_cache().set(GENERATION_KEY, new_generation(), timeout=None)
+    except Exception:
+        # A cache that cannot be reached serves nothing stale either: lookups fail the same way.
+        logger.exception("Could not bump the page cache generation")
+
+
+def current_generation(cache):
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # add() is atomic: of two workers starting at once, both end up with the same token.
+        cache.add(GENERATION_KEY, new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _tracking_free_query(query_string):
+    """The query string without tracking parameters, or None when something else is left."""
+    if not query_string:
+        return ""
+    for name, _value in parse_qsl(query_string, keep_blank_values=True):
+        if name not in IGNORED_QUERY_PARAMETERS and not name.startswith(IGNORED_QUERY_PREFIXES):
+            return None
+    return ""
+
+
+def _excluded_prefixes():
+    configured = getattr(settings, "PAGE_CACHE_EXCLUDED_PREFIXES", ())
+    return (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/documents/", *configured)
+
+
+def _page_key(request):
+    url = f"{request.scheme}://{request.get_host()}{request.path}"
+    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _is_candidate(request):
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return False
+    if request.method not in ("GET", "HEAD"):
+        return False
+    # Signed-in editors carry a session; their pages show the user bar and must stay fresh.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    if request.path.startswith(_excluded_prefixes()):
+        return False
+    return _tracking_free_query(request.META.get("QUERY_STRING", "")) is not None
+
+
+def _is_wagtail_page(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "wagtail_serve"
+
+
+def _cache_control_forbids_storing(response):
+    value = response.get("Cache-Control", "").lower()
+    return any(word in value for word in ("private", "no-cache", "no-store"))
+
+
+def _response_is_storable(request, response):
+    return (
+        _is_wagtail_page(request)
+        and not getattr(request, "is_preview", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The CSRF token was put in the page (a form); a copy would hand every visitor the same token.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        # A nonce is valid for one response only.
+        and "nonce-" not in response.get("Content-Security-Policy", "")
+        and response.get("Content-Type", "").startswith("text/html")
+        and not _cache_control_forbids_storing(response)
+    )
+
+
+def _add_public_cache_control(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=getattr(settings, "PAGE_CACHE_BROWSER_SECONDS", 60),
+        s_maxage=getattr(settings, "PAGE_CACHE_CDN_SECONDS", 300),
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous page views from the cache; store the ones that are safe to share."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _is_candidate(request):
+            response = self.get_response(request)
+            self._mark_uncacheable(response)
+            return response
+
+        cache = page_cache()
+        key = _page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or current_generation(cache)
+        except Exception:
+            logger.exception("Page cache unreachable; rendering without it")
+            response = self.get_response(request)
+            self._mark_uncacheable(response)
+            return response
+
+        entry = found.get(key)
+        if entry is not None and entry["generation"] == generation:
+            return self._rebuild(entry, request)
+
+        # The generation is read before rendering: if a publish lands while this page renders, the
+        # copy is stored under the old generation and is never served.
+        response = self.get_response(request)
+        if _response_is_storable(request, response):
+            _add_public_cache_control(response)
+            if request.method == "GET":
+                self._store(cache, key, generation, response)
+            response[CACHE_STATUS_HEADER] = "miss"
+        else:
+            self._mark_uncacheable(response)
+        return response
+
+    def _store(self, cache, key, generation, response):
+        entry = {
+            "generation": generation,
+            "status": response.status_code,
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
+            "content": response.content,
+        }
+        try:
+            cache.set(key, entry, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
+        except Exception:
+            logger.exception("Could not store a page in the page cache")
+
+    def _rebuild(self, entry, request):
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for header, value in entry["headers"]:
+            response[header] = value
+        response[CACHE_STATUS_HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def _mark_uncacheable(response):
+        # Anything not shared through the cache must not be kept by a CDN or browser either, unless
+        # the view said otherwise (static files, images and documents set their own headers).
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)

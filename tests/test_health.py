@@ -1,0 +1,130 @@
+"""Health checks, and what visitors see when the database goes away."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from django.core.cache import caches
+from django.test import TestCase, override_settings
+
+from tests import factories
+from tests.test_cache import redis_caches, redis_test_url, require_redis
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_URL = "/conditions/sciatica-back-spasms/"
+
+
+def closed_port():
+    """A local port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HealthCheckTests(TestCase):
+    def test_liveness_answers_without_touching_the_database(self):
+        with self.assertNumQueries(0):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"status": "ok"})
+        self.assertEqual(response["Cache-Control"], "no-store")
+
+    def test_readiness_reports_database_and_cache(self):
+        response = self.client.get("/readyz")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"status": "ok", "checks": {"database": "ok", "cache": "ok"}})
+
+    @override_settings(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["www.scsportsmed.example"])
+    def test_load_balancer_probes_by_ip_over_plain_http_are_answered(self):
+        for path in ("/healthz", "/readyz"):
+            with self.subTest(path=path):
+                response = self.client.get(path, HTTP_HOST="10.0.3.17:8000")
+                self.assertEqual(response.status_code, 200)
+        # Everything else still validates the host.
+        self.assertEqual(self.client.get("/", HTTP_HOST="10.0.3.17:8000").status_code, 400)
+
+    def test_readiness_fails_when_the_cache_is_unreachable(self):
+        unreachable = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            }
+        }
+        with override_settings(CACHES=unreachable):
+            response = self.client.get("/readyz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["checks"], {"database": "ok", "cache": "unavailable"})
+
+
+OUTAGE_PROBE = """
+import json
+import django
+django.setup()
+from django.test import Client
+
+client = Client(raise_request_exception=False)
+results = {}
+for path in ("/healthz", "/readyz", "%(seed)s", "/locations/"):
+    response = client.get(path)
+    body = response.content.decode()
+    results[path] = {
+        "status": response.status_code,
+        "cache": response.headers.get("X-Page-Cache"),
+        "body": body,
+    }
+print(json.dumps(results))
+"""
+
+
+class DatabaseOutageTests(TestCase):
+    """The database stops answering: cached pages keep being served, nothing leaks to visitors."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+
+    def test_cached_pages_survive_a_database_outage(self):
+        require_redis()
+        prefix = f"outage-{uuid.uuid4().hex}"
+        with override_settings(CACHES=redis_caches(prefix)):
+            self.addCleanup(caches["default"].clear)
+            self.assertEqual(self.client.get(SEED_URL)["X-Page-Cache"], "miss")
+
+            environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+            environment.update(
+                DJANGO_SETTINGS_MODULE="settings.test",
+                DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/site",
+                REDIS_URL=redis_test_url(),
+                CACHE_KEY_PREFIX=prefix,
+            )
+            result = subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
+                [sys.executable, "-c", OUTAGE_PROBE % {"seed": SEED_URL}],
+                cwd=ROOT,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        pages = json.loads(result.stdout.strip().splitlines()[-1])
+
+        self.assertEqual(pages["/healthz"]["status"], 200)
+        self.assertEqual(pages["/readyz"]["status"], 503)
+        self.assertEqual(
+            json.loads(pages["/readyz"]["body"]),
+            {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}},
+        )
+
+        self.assertEqual(pages[SEED_URL]["status"], 200)
+        self.assertEqual(pages[SEED_URL]["cache"], "hit")
+        self.assertIn("Sciatica / Back Spasms", pages[SEED_URL]["body"])
+
+        uncached = pages["/locations/"]
+        self.assertEqual(uncached["status"], 500)
+        self.assertIn("Something went wrong", uncached["body"])
+        for leak in ("Traceback", "OperationalError", "psycopg", "127.0.0.1"):
+            self.assertNotIn(leak, uncached["body"])

@@ -1,0 +1,198 @@
+"""Security headers, production settings and the admin sign-in lockout."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase, override_settings
+
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_URL = "/conditions/sciatica-back-spasms/"
+
+
+def production_environment(**overrides):
+    """A realistic production environment: what a real deployment sets, nothing more."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="www.scsportsmed.example",
+        CSRF_TRUSTED_ORIGINS="https://www.scsportsmed.example",
+        WAGTAILADMIN_BASE_URL="https://www.scsportsmed.example",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    environment.update(overrides)
+    return environment
+
+
+def run_manage(*args, **env):
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=production_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def directives(policy):
+    parsed = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            parsed[words[0]] = set(words[1:])
+    return parsed
+
+
+def test_deploy_check_passes_without_a_single_warning():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_asks_for_a_shared_cache_when_redis_is_not_configured():
+    result = run_manage("check", "--deploy", REDIS_URL="")
+    assert "home.W001" in result.stdout + result.stderr
+
+
+def production_setting(expression, **env):
+    code = f"from django.conf import settings; print(repr({expression}))"
+    result = run_manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_media_go_to_s3_when_a_bucket_is_configured():
+    bucket = {"AWS_STORAGE_BUCKET_NAME": "scsm-media", "AWS_S3_CUSTOM_DOMAIN": "media.scsportsmed.example"}
+    storage = production_setting("settings.STORAGES['default']['BACKEND']", **bucket)
+    assert storage == "'storages.backends.s3.S3Storage'"
+    # Images come from the media domain; the policy must let the browser load them.
+    img_src = production_setting("settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']", **bucket)
+    assert "'https://media.scsportsmed.example'" in img_src
+
+
+def test_media_stay_on_local_disk_without_a_bucket():
+    storage = production_setting("settings.STORAGES['default']['BACKEND']", AWS_STORAGE_BUCKET_NAME="")
+    assert storage == "'django.core.files.storage.FileSystemStorage'"
+
+
+def test_cdn_purging_is_configured_from_the_environment():
+    backends = production_setting(
+        "sorted((name, conf['BACKEND']) for name, conf in settings.WAGTAILFRONTENDCACHE.items())",
+        CLOUDFLARE_ZONEID="zone123",
+        CLOUDFLARE_BEARER_TOKEN="token",
+        CLOUDFRONT_DISTRIBUTION_ID="E123",
+    )
+    assert "wagtail.contrib.frontend_cache.backends.CloudflareBackend" in backends
+    assert "wagtail.contrib.frontend_cache.backends.CloudfrontBackend" in backends
+    assert production_setting("settings.WAGTAILFRONTENDCACHE") == "{}"
+
+
+@override_settings(
+    SECURE_HSTS_SECONDS=31_536_000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+    SECURE_SSL_REDIRECT=True,
+    SECURE_REFERRER_POLICY="strict-origin-when-cross-origin",
+)
+class SecurityHeaderTests(TestCase):
+    """Headers as the production settings send them, behind a TLS-terminating load balancer."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+
+    def get(self, path, **extra):
+        return self.client.get(path, HTTP_X_FORWARDED_PROTO="https", **extra)
+
+    def test_public_pages_carry_every_security_header(self):
+        for path in ("/", SEED_URL, "/locations/charleston/", "/search/?query=back"):
+            with self.subTest(path=path):
+                response = self.get(path)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Strict-Transport-Security"], "max-age=31536000; includeSubDomains")
+                self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(response["Referrer-Policy"], "strict-origin-when-cross-origin")
+                self.assertEqual(response["Permissions-Policy"], "camera=(), microphone=(), geolocation=()")
+                self.assertEqual(response["X-Frame-Options"], "DENY")
+                policy = directives(response["Content-Security-Policy"])
+                self.assertEqual(policy["script-src"], {"'self'"})
+                self.assertNotIn("'unsafe-inline'", policy["style-src"])
+                self.assertEqual(policy["frame-ancestors"], {"'none'"})
+                self.assertEqual(policy["object-src"], {"'none'"})
+
+    def test_served_from_the_page_cache_the_headers_are_the_same(self):
+        first = self.get(SEED_URL)
+        hit = self.get(SEED_URL)
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertEqual(hit["Strict-Transport-Security"], first["Strict-Transport-Security"])
+        self.assertEqual(hit["Content-Security-Policy"], first["Content-Security-Policy"])
+
+    def test_plain_http_is_redirected_to_https(self):
+        response = self.client.get(SEED_URL, HTTP_X_FORWARDED_PROTO="http")
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], f"https://testserver{SEED_URL}")
+
+    def test_the_admin_has_its_own_policy_and_its_preview_can_be_framed_by_the_admin(self):
+        editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+        self.client.force_login(editor)
+        seed_id = self.get(SEED_URL).context["page"].pk
+
+        dashboard = self.get("/admin/")
+        self.assertEqual(dashboard.status_code, 200)
+        self.assertEqual(directives(dashboard["Content-Security-Policy"])["frame-ancestors"], {"'self'"})
+
+        preview = self.get(f"/admin/pages/{seed_id}/edit/preview/?mode=")
+        self.assertEqual(preview["X-Frame-Options"], "SAMEORIGIN")
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+class AdminLoginThrottlingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        get_user_model().objects.create_superuser("editor", "editor@example.com", "correct-horse")
+
+    def sign_in(self, password):
+        return self.client.post("/admin/login/", {"username": "editor", "password": password})
+
+    def test_repeated_wrong_passwords_pause_sign_in_with_a_clear_message(self):
+        for _ in range(2):
+            response = self.sign_in("wrong")
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "Your username and password didn")
+
+        locked = self.sign_in("wrong")
+        self.assertEqual(locked.status_code, 429)
+        self.assertContains(locked, "Sign-in paused", status_code=429)
+        self.assertContains(locked, "signing in is paused for 15 minutes", status_code=429)
+        self.assertEqual(locked["Retry-After"], "900")
+
+        # Even the right password is refused while the pause lasts.
+        self.assertEqual(self.sign_in("correct-horse").status_code, 429)
+
+    def test_a_correct_password_signs_in_before_the_limit(self):
+        self.sign_in("wrong")
+        response = self.sign_in("correct-horse")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    @override_settings(TRUSTED_PROXY_COUNT=1)
+    def test_behind_a_load_balancer_the_pause_applies_to_the_visitor_not_the_balancer(self):
+        for _ in range(3):
+            self.client.post(
+                "/admin/login/",
+                {"username": "editor", "password": "wrong"},
+                HTTP_X_FORWARDED_FOR="198.51.100.7",
+            )
+        other_visitor = self.client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "correct-horse"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+        self.assertEqual(other_visitor.status_code, 302)
