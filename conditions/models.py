@@ -1,9 +1,13 @@
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
@@ -76,18 +80,25 @@ class ConditionPage(BasePage):
     reviewed_by = models.CharField(
         max_length=150,
         blank=True,
-        help_text="Name and credentials of the clinician who reviewed the content, e.g. “Jane Doe, MD”.",
+        help_text="Filled in when a medical reviewer approves the page: their name and credentials.",
     )
-    last_reviewed = models.DateField(null=True, blank=True, help_text="When the content was last medically reviewed.")
-    next_review_due = models.DateField(null=True, blank=True, help_text="When the content should be reviewed again.")
+    last_reviewed = models.DateField(null=True, blank=True, help_text="Filled in on approval.")
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="Filled in on approval: the review interval after the last review."
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("other_names"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("reviewed_by"), FieldPanel("last_reviewed"), FieldPanel("next_review_due")],
+            [
+                FieldPanel("reviewed_by", read_only=True),
+                FieldPanel("last_reviewed", read_only=True),
+                FieldPanel("next_review_due", read_only=True),
+            ],
             heading="Medical review",
+            help_text="Set automatically when a medical reviewer approves the page in the “Medical review” workflow.",
         ),
     ]
 
@@ -247,3 +258,61 @@ class LocalConditionPage(BasePage):
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.passes_guard else []
+
+
+def add_months(day, months):
+    """The same day of the month `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    return datetime.date(year, month, min(day.day, 28))
+
+
+class ReviewerProfile(models.Model):
+    """A medical reviewer's credentials, printed after their name on the pages they approve."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    credentials = models.CharField(max_length=60, help_text="e.g. “MD” or “DPT, OCS”.")
+
+    def __str__(self):
+        return f"{self.user} ({self.credentials})"
+
+
+def reviewer_signature(user):
+    """“Jane Doe, MD”: the approving reviewer's name and credentials."""
+    name = user.get_full_name() or user.get_username()
+    profile = ReviewerProfile.objects.filter(user=user).first()
+    return f"{name}, {profile.credentials}" if profile else name
+
+
+class MedicalReviewTask(AbstractGroupApprovalTask):
+    """Clinician sign-off for condition pages: approval records who reviewed the page and when.
+
+    The review fields are written into the revision about to be published, so nobody types them
+    and the live page and its structured data show the approval at once.
+    """
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            revision = task_state.workflow_state.content_object.get_latest_revision()
+            if issubclass(revision.content_type.model_class(), ConditionPage):
+                today = timezone.localdate()
+                revision.content.update(
+                    reviewed_by=reviewer_signature(user),
+                    last_reviewed=today.isoformat(),
+                    next_review_due=add_months(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS).isoformat(),
+                )
+                revision.save(update_fields=["content"])
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return "A medical reviewer approves the content; approval records their name and the review dates."
+
+    class Meta:
+        verbose_name = "Medical review task"
+        verbose_name_plural = "Medical review tasks"

@@ -210,3 +210,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "website@scsportsmed.e
 # Local condition pages (condition + town) must carry content of their own: see conditions/doorway.py.
 DOORWAY_MIN_UNIQUE_WORDS = int(os.environ.get("DOORWAY_MIN_UNIQUE_WORDS", "80"))
 DOORWAY_MAX_SIMILARITY = float(os.environ.get("DOORWAY_MAX_SIMILARITY", "0.35"))
+
+# Condition pages are medically reviewed again this many months after each approval.
+MEDICAL_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))

@@ -8,10 +8,11 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
 from wagtail.rich_text import RichText
 
 from conditions.models import ConditionIndexPage, ConditionPage
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 intro="Plain-language guides to the conditions our orthopaedic specialists treat.",
                 show_in_menus=True,
             )
+            self.ensure_medical_review(conditions)
             seed_page = self.ensure_seed_page(conditions, contact)
             self.ensure_redirect(seed_page)
             if clinic_is_new:
@@ -220,6 +222,20 @@ class Command(BaseCommand):
         page.save_revision().publish()
         self.created.append(f"condition page {page.url_path}")
         return page
+
+    def ensure_medical_review(self, conditions):
+        """Condition pages go through the "Medical review" workflow (created by a migration)."""
+        workflow = Workflow.objects.filter(name="Medical review").first()
+        if workflow is not None and not WorkflowPage.objects.filter(page=conditions).exists():
+            WorkflowPage.objects.create(page=conditions, workflow=workflow)
+            self.created.append(f"medical review workflow on {conditions.url_path}")
+        reviewers = Group.objects.filter(name="Medical reviewers").first()
+        if reviewers is not None:
+            # Reviewers open condition pages in the editor to read and comment on them; approving
+            # publishes, which needs the publish permission.
+            for codename in ("change_page", "publish_page"):
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=reviewers, page=conditions, permission=permission)
 
     def ensure_redirect(self, page):
         old_path = Redirect.normalise_path(LEGACY_SEED_PATH)
