@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -76,10 +77,19 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     class Meta:
         verbose_name = "Practice"
 
+    @cached_property
+    def _title_templates_by_type(self):
+        # One query per request: Wagtail caches the loaded settings object on the request.
+        return {row.page_type: row for row in self.title_templates.all()}
+
     def templates_for(self, page):
         """The title template row for the page's type, or None."""
-        label = page._meta.label_lower
-        return next((row for row in self.title_templates.all() if row.page_type == label), None)
+        return self._title_templates_by_type.get(page._meta.label_lower)
+
+    @cached_property
+    def primary_location(self):
+        """The practice's primary clinic (see primary_location()), looked up once per request."""
+        return primary_location()
 
     @property
     def same_as_list(self):
@@ -208,7 +218,7 @@ class BasePage(Page):
         return ""
 
     def template_variables(self, practice):
-        location = self.get_location()
+        location = self.get_location() or practice.primary_location
         return {
             "title": self.title,
             "practice": practice.practice_name,
@@ -257,8 +267,15 @@ class BasePage(Page):
         return super().get_sitemap_urls(request)
 
     def get_location(self):
-        """The clinic this page targets: the practice's primary location unless a page type knows better."""
-        return primary_location()
+        """The clinic this page is about, if it is about one; title templates fall back to the primary clinic."""
+        return None
+
+    @cached_property
+    def breadcrumb_ancestors(self):
+        """The pages above this one, from the home page down (empty on the home page)."""
+        if self.depth <= 2:
+            return []
+        return list(self.get_ancestors().filter(depth__gt=1).only("title", "url_path", "depth"))
 
 
 def primary_location():

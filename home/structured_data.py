@@ -62,7 +62,7 @@ def organization_node(ctx, location):
 
 
 def breadcrumb_node(ctx, page):
-    trail = list(page.get_ancestors().filter(depth__gt=1).only("title", "url_path")) + [page]
+    trail = [*page.breadcrumb_ancestors, page]
     items = []
     for position, crumb in enumerate(trail, start=1):
         name = "Home" if crumb.depth == 2 else crumb.title

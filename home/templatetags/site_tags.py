@@ -1,7 +1,7 @@
 from django import template
 from wagtail.models import Site
 
-from home.models import PracticeSettings, primary_location
+from home.models import PracticeSettings
 from home.structured_data import build_graph, to_script_json
 
 register = template.Library()
@@ -30,7 +30,7 @@ def page_meta(context, page=None):
         "url": full_url,
         "robots": "index, follow" if page.is_indexable else "noindex, follow",
         "json_ld": to_script_json(
-            build_graph(page, request, practice, full_url, description, location=primary_location())
+            build_graph(page, request, practice, full_url, description, location=practice.primary_location)
         ),
     }
     if image:
@@ -48,7 +48,9 @@ def page_meta(context, page=None):
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
     """The trail from the home page down to the current page (not shown on the home page itself)."""
-    ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path") if page.depth > 2 else []
+    ancestors = getattr(page, "breadcrumb_ancestors", None)
+    if ancestors is None:
+        ancestors = page.get_ancestors().filter(depth__gt=1).only("title", "url_path") if page.depth > 2 else []
     return {"request": context.get("request"), "ancestors": ancestors, "page": page}
 
 
@@ -69,6 +71,6 @@ def site_navigation(context):
     return items
 
 
-@register.simple_tag
-def practice_location():
-    return primary_location()
+@register.simple_tag(takes_context=True)
+def practice_location(context):
+    return PracticeSettings.load(request_or_site=context.get("request")).primary_location
