@@ -82,6 +82,15 @@ class ConditionPage(BasePage):
         blank=True,
         help_text="Filled in when a medical reviewer approves the page: their name and credentials.",
     )
+    reviewed_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer who approved the page last; reminded when its next review is due.",
+    )
     last_reviewed = models.DateField(null=True, blank=True, help_text="Filled in on approval.")
     next_review_due = models.DateField(
         null=True, blank=True, help_text="Filled in on approval: the review interval after the last review."
@@ -303,6 +312,7 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
                 today = timezone.localdate()
                 revision.content.update(
                     reviewed_by=reviewer_signature(user),
+                    reviewed_by_user=user.pk,
                     last_reviewed=today.isoformat(),
                     next_review_due=add_months(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS).isoformat(),
                 )
@@ -316,3 +326,15 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = "Medical review task"
         verbose_name_plural = "Medical review tasks"
+
+
+def pages_due_for_review(within_days=None, today=None):
+    """Condition pages never reviewed, overdue, or due within the notice period (30 days by default)."""
+    today = today or timezone.localdate()
+    within_days = settings.MEDICAL_REVIEW_NOTICE_DAYS if within_days is None else within_days
+    horizon = today + datetime.timedelta(days=within_days)
+    return (
+        ConditionPage.objects.filter(models.Q(next_review_due__isnull=True) | models.Q(next_review_due__lte=horizon))
+        .select_related("reviewed_by_user")
+        .order_by(models.F("next_review_due").asc(nulls_first=True), "title")
+    )

@@ -213,3 +213,5 @@ DOORWAY_MAX_SIMILARITY = float(os.environ.get("DOORWAY_MAX_SIMILARITY", "0.35"))
 
 # Condition pages are medically reviewed again this many months after each approval.
 MEDICAL_REVIEW_INTERVAL_MONTHS = int(os.environ.get("MEDICAL_REVIEW_INTERVAL_MONTHS", "12"))
+# Pages show up as due for review this many days before their next review date.
+MEDICAL_REVIEW_NOTICE_DAYS = int(os.environ.get("MEDICAL_REVIEW_NOTICE_DAYS", "30"))

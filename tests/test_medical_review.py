@@ -82,3 +82,74 @@ class MedicalReviewWorkflowTests(WagtailPageTestCase):
         self.assertEqual(add_months(datetime.date(2026, 11, 26), 12), datetime.date(2027, 11, 26))
         self.assertEqual(add_months(datetime.date(2028, 2, 29), 12), datetime.date(2029, 2, 28))
         self.assertEqual(add_months(datetime.date(2026, 1, 31), 1), datetime.date(2026, 2, 28))
+
+
+class DueForReviewTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()  # never reviewed
+        today = timezone.localdate()
+        cls.reviewer = make_user("drdoe", "Medical reviewers", first_name="Jane", last_name="Doe")
+        cls.other_reviewer = make_user("drroe", "Medical reviewers", first_name="Rick", last_name="Roe")
+        cls.overdue = factories.make_condition(
+            title="Bursitis",
+            slug="bursitis",
+            reviewed_by="Jane Doe, MD",
+            reviewed_by_user=cls.reviewer,
+            last_reviewed=today - datetime.timedelta(days=400),
+            next_review_due=today - datetime.timedelta(days=35),
+        )
+        cls.due_soon = factories.make_condition(
+            title="Tendinitis",
+            slug="tendinitis",
+            reviewed_by_user=cls.other_reviewer,
+            next_review_due=today + datetime.timedelta(days=20),
+        )
+        cls.later = factories.make_condition(
+            title="Scoliosis", slug="scoliosis", next_review_due=today + datetime.timedelta(days=200)
+        )
+        cls.editor = make_user("marketing", "Editors")
+
+    def test_report_lists_overdue_due_soon_and_never_reviewed_pages(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("due_for_review"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Bursitis")
+        self.assertContains(response, "(overdue)")
+        self.assertContains(response, "Tendinitis")
+        self.assertContains(response, "Sciatica / Back Spasms")
+        self.assertContains(response, "Never reviewed")
+        self.assertNotContains(response, "Scoliosis")
+
+    def test_report_exports_csv(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("due_for_review") + "?export=csv")
+        self.assertEqual(response.status_code, 200)
+        body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+        self.assertIn("Next review due", body.splitlines()[0])
+        self.assertIn("Bursitis", body)
+
+    def test_dashboard_shows_the_count(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(reverse("wagtailadmin_home"))
+        self.assertContains(response, "3 condition pages due for medical review")
+
+    def test_remind_reviews_emails_each_reviewer_their_pages(self):
+        from io import StringIO
+
+        from django.core import mail
+        from django.core.management import call_command
+
+        call_command("remind_reviews", stdout=StringIO())
+        by_recipient = {message.to[0]: message for message in mail.outbox}
+        self.assertEqual(set(by_recipient), {"drdoe@example.com", "drroe@example.com"})
+        jane = by_recipient["drdoe@example.com"].body
+        rick = by_recipient["drroe@example.com"].body
+        self.assertIn("Bursitis", jane)
+        self.assertNotIn("Tendinitis", jane)
+        self.assertIn("Tendinitis", rick)
+        self.assertNotIn("Bursitis", rick)
+        # Never reviewed: everyone is asked.
+        self.assertIn("Sciatica / Back Spasms", jane)
+        self.assertIn("Sciatica / Back Spasms", rick)
+        self.assertNotIn("Scoliosis", jane + rick)
