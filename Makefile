@@ -42,3 +42,6 @@ format: $(VENV)/.installed-dev ## Format Python and templates in place
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+
+bench: $(VENV)/.installed-dev ## Serve pages under gunicorn + wrk (cached, uncached, static) and load-test the page cache
+	$(BIN)/python scripts/bench_pages.py
