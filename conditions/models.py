@@ -37,6 +37,7 @@ class ConditionIndexPage(BasePage):
         return self.intro
 
     schema_type = "CollectionPage"
+    lists_children = True
 
     def get_structured_data(self, graph):
         conditions = ConditionPage.objects.child_of(self).live().public().order_by("title").only("title", "url_path")
@@ -130,6 +131,15 @@ class ConditionPage(BasePage):
         return [name.strip() for name in self.other_names.split(",") if name.strip()]
 
     schema_type = "MedicalWebPage"
+    lists_children = True  # its local pages, under "Where we treat this"
+
+    def seo_problems(self):
+        missing_alt = sum(
+            1
+            for block in self.body
+            if block.block_type == "image" and not block.value["decorative"] and not block.value["alt_text"].strip()
+        )
+        return [f"{missing_alt} image(s) without alt text"] if missing_alt else []
 
     def condition_node(self, graph):
         """The condition as a schema.org MedicalCondition, read from the page's blocks."""
@@ -267,6 +277,9 @@ class LocalConditionPage(BasePage):
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.passes_guard else []
+
+    def seo_problems(self):
+        return [f"Fails the local-page check: {reason}" for reason in self.guard_result().reasons]
 
 
 def add_months(day, months):

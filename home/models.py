@@ -210,6 +210,8 @@ class BasePage(Page):
     default_title_template = DEFAULT_TITLE_TEMPLATE
     # The schema.org type of the page's node in its JSON-LD graph.
     schema_type = "WebPage"
+    # Whether the page lists its children, so that they can be reached without a menu.
+    lists_children = False
 
     # --- SEO fallbacks ---------------------------------------------------------------------
 
@@ -248,6 +250,10 @@ class BasePage(Page):
     def get_canonical_override(self, request=None):
         """An absolute URL when another address is canonical for this page; "" otherwise."""
         return self.canonical_url
+
+    def seo_problems(self):
+        """Page-type-specific findings for the SEO audit report (home.seo_audit), as sentences."""
+        return []
 
     def get_structured_data(self, graph):
         """Extra properties for this page's JSON-LD node, and extra nodes for the graph.

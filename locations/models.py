@@ -26,6 +26,7 @@ class LocationIndexPage(BasePage):
         return self.intro
 
     schema_type = "CollectionPage"
+    lists_children = True
 
     def live_locations(self):
         return LocationPage.objects.child_of(self).live().public().order_by("-is_primary", "title")
