@@ -318,6 +318,7 @@ class HomePage(BasePage):
         "conditions.ConditionIndexPage",
         "locations.LocationIndexPage",
         "home.StandardPage",
+        "appointments.AppointmentPage",
     ]
     max_count = 1
 

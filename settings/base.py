@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "home",
     "conditions",
     "locations",
+    "appointments",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -206,6 +207,41 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp", "avif": "avif
 WAGTAILREDIRECTS_AUTO_CREATE = True
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "website@scsportsmed.example")
+
+# Appointment requests (appointments app).
+# Who is told about a new request when the form page names nobody; comma-separated addresses.
+APPOINTMENT_NOTIFICATION_TO = [
+    address.strip() for address in os.environ.get("APPOINTMENT_NOTIFICATION_TO", "").split(",") if address.strip()
+]
+# `manage.py purge_form_submissions` deletes submissions older than this.
+FORM_SUBMISSION_RETENTION_DAYS = int(os.environ.get("FORM_SUBMISSION_RETENTION_DAYS", "90"))
+# Form posts allowed per client address: "5/m", "20/h"…; empty for no limit. Counted in the cache,
+# so several workers share one count only if CACHES points at a shared cache.
+FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "5/m")
+# Reverse proxies in front of the site that append to X-Forwarded-For: the rate limit reads the
+# client address through them. 0 (the default) trusts REMOTE_ADDR and nothing else.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Every handler withholds patients' form data (exception messages, SQL parameters) while a form post
+# is handled; see appointments/log_filters.py.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "withhold_form_data": {"()": "appointments.log_filters.WithholdFormData"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["withhold_form_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "withhold_form_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False}},
+}
 
 # Local condition pages (condition + town) must carry content of their own: see conditions/doorway.py.
 DOORWAY_MIN_UNIQUE_WORDS = int(os.environ.get("DOORWAY_MIN_UNIQUE_WORDS", "80"))

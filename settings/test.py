@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, database_config
 
@@ -5,6 +9,12 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": database_config(BASE_DIR / "test-db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not Django's in-memory default: tests that post from several threads at once need
+    # SQLite's real file locking. The process id keeps simultaneous test runs on separate files.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"scsportsmed-test-{os.getpid()}.sqlite3"),
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -15,9 +15,10 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
 from wagtail.rich_text import RichText
 
+from appointments.models import AppointmentFormField, AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage
 from conditions.seed import read_seed, split_sentences
-from home.models import HomePage, PracticeSettings, StandardPage
+from home.models import HomePage, PracticeSettings
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
 
 LEGACY_SEED_PATH = "/sciatica-treatment-charleston-sc/"
@@ -137,13 +138,47 @@ class Command(BaseCommand):
         return page
 
     def ensure_contact_page(self, home):
+        """/contact/: the appointment request form, with the questions the front desk needs and no more.
+
+        Nothing about symptoms, dates of birth, insurance or uploads: the front desk asks on the phone.
+        """
+        fields = [
+            AppointmentFormField(label="Name", field_type="singleline", autocomplete="name"),
+            AppointmentFormField(
+                label="Phone", field_type="phone", help_text="We will call you on this number to arrange a time."
+            ),
+            AppointmentFormField(
+                label="Email", field_type="email", required=False, help_text="If you would like us to email you too."
+            ),
+            AppointmentFormField(label="Preferred clinic", field_type="clinic"),
+            AppointmentFormField(
+                label="Preferred time of day",
+                field_type="radio",
+                choices="Morning\nAfternoon\nNo preference",
+                default_value="No preference",
+            ),
+            AppointmentFormField(
+                label="Reason for your visit",
+                field_type="radio",
+                choices="Back pain or sciatica\nSports injury\nJoint pain\nOther",
+            ),
+            AppointmentFormField(
+                label="I understand this form is not for emergencies or medical details",
+                field_type="checkbox",
+                help_text="In an emergency, call 911. We will ask about your symptoms when we call.",
+            ),
+        ]
         return self.ensure_child(
             home,
-            StandardPage,
+            AppointmentPage,
             slug="contact",
-            title="Contact Us",
-            summary="Call us or ask for an appointment, and our front desk will get back to you.",
-            body=RichText("<p>To ask for an appointment, call our front desk. In a medical emergency, call 911.</p>"),
+            title="Request an Appointment",
+            intro=(
+                "Tell us how to reach you and which clinic suits you, "
+                "and our front desk will call you to arrange a time."
+            ),
+            to_address="front-desk@scsportsmed.example",
+            form_fields=fields,
             show_in_menus=True,
         )
 

@@ -1,0 +1,110 @@
+"""Telling the front desk that a request arrived, exactly once, whatever the mail server does.
+
+Every request starts pending (notified_at is empty). A sender first claims the row with a conditional
+UPDATE, which only one process can win on SQLite and PostgreSQL alike; it then sends and marks the
+row sent, or releases the claim on failure so that `send_pending_notifications` retries it. A claim
+left behind by a process that died mid-send is taken over after CLAIM_TIMEOUT: that is the one case in
+which an email could go out twice, and only if the crash fell between sending and marking.
+"""
+
+import enum
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from appointments.models import AppointmentRequest
+
+logger = logging.getLogger(__name__)
+
+# Far longer than a send can take (production's EMAIL_TIMEOUT is 10 s).
+CLAIM_TIMEOUT = timedelta(minutes=15)
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # already sent, or being sent by another process
+
+
+def pending_requests():
+    """Requests whose email has not gone out and that no live process is sending."""
+    stale = timezone.now() - CLAIM_TIMEOUT
+    return AppointmentRequest.objects.filter(notified_at__isnull=True).filter(
+        Q(notification_claimed_at__isnull=True) | Q(notification_claimed_at__lt=stale)
+    )
+
+
+def queue_notification(request_id):
+    """Called after the request is committed: hands the email to the task backend."""
+    notify_front_desk.enqueue(request_id)
+
+
+@task()
+def notify_front_desk(request_id):
+    return send_notification(request_id).value
+
+
+def send_notification(request_id):
+    """Send the email for one request unless it is sent or claimed already; mail errors never raise."""
+    claim = uuid.uuid4()
+    claimed = (
+        pending_requests()
+        .filter(pk=request_id)
+        .update(
+            notification_claim=claim,
+            notification_claimed_at=timezone.now(),
+            notification_attempts=F("notification_attempts") + 1,
+        )
+    )
+    if not claimed:
+        return Outcome.SKIPPED
+    mine = AppointmentRequest.objects.filter(pk=request_id, notification_claim=claim)
+    try:
+        appointment_request = AppointmentRequest.objects.select_related("page").get(pk=request_id)
+        build_message(appointment_request).send()
+    except Exception as error:
+        # Whatever went wrong (server down, refused, timed out, no recipients), the request stays pending.
+        # The class name only: SMTP errors can quote addresses and server replies.
+        mine.update(notification_claim=None, notification_claimed_at=None, last_notification_error=type(error).__name__)
+        logger.warning(
+            "Appointment request %s: staff notification not sent (%s); it stays pending.",
+            request_id,
+            type(error).__name__,
+        )
+        return Outcome.FAILED
+    mine.update(notified_at=timezone.now(), notification_claim=None, last_notification_error="")
+    return Outcome.SENT
+
+
+class NoRecipients(Exception):
+    """Neither the page nor the settings name anyone to tell."""
+
+
+def build_message(appointment_request):
+    """The email to the front desk: that a request arrived, for which clinic, and where to read it."""
+    page = appointment_request.page.specific
+    recipients = page.notification_recipients()
+    if not recipients:
+        raise NoRecipients
+    context = {
+        "clinic": appointment_request.clinic,
+        "reference": appointment_request.pk,
+        "submit_time": appointment_request.submit_time,
+        "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        + reverse("wagtailforms:list_submissions", args=[page.pk]),
+    }
+    subject = f"New appointment request ({appointment_request.clinic})" if appointment_request.clinic else None
+    return EmailMessage(
+        subject=subject or "New appointment request",
+        body=render_to_string("appointments/notification_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+    )
