@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
 from conditions.doorway import check_local_page
+from conditions.panels import ContentChecksPanel
 from home.models import BasePage
 
 SUMMARY_BUDGET = 300
@@ -98,6 +99,7 @@ class ConditionPage(BasePage):
     )
 
     content_panels = Page.content_panels + [
+        ContentChecksPanel(heading="Content checks"),
         FieldPanel("summary"),
         FieldPanel("other_names"),
         FieldPanel("body"),
@@ -125,6 +127,21 @@ class ConditionPage(BasePage):
 
     def get_summary(self):
         return self.summary
+
+    def content_problems(self):
+        """What a condition page should have and this one lacks, in words for editors."""
+        block_types = {block.block_type for block in self.body}
+        problems = []
+        if "when_to_seek_care" not in block_types:
+            problems.append("No “When to seek care” block: tell patients when to see a doctor or call 911.")
+        if "call_to_action" not in block_types:
+            problems.append("No call to action: end with a way to ask for an appointment.")
+        if len(self.summary) > SUMMARY_BUDGET:
+            problems.append(
+                f"The summary is {len(self.summary)} characters; keep it within {SUMMARY_BUDGET} so it reads "
+                "as a quick answer and fits under a search result."
+            )
+        return problems
 
     @property
     def other_names_list(self):

@@ -153,3 +153,33 @@ class DueForReviewTests(WagtailPageTestCase):
         self.assertIn("Sciatica / Back Spasms", jane)
         self.assertIn("Sciatica / Back Spasms", rick)
         self.assertNotIn("Scoliosis", jane + rick)
+
+
+class ContentChecksTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.user = get_user_model().objects.create_superuser("admin", "a@example.com", "pw")
+
+    def test_seed_page_is_flagged_for_its_missing_when_to_seek_care_block(self):
+        self.assertEqual(
+            self.seed.content_problems(),
+            ["No “When to seek care” block: tell patients when to see a doctor or call 911."],
+        )
+        self.client.force_login(self.user)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[self.seed.pk]))
+        self.assertContains(response, "No “When to seek care” block")
+
+    def test_missing_call_to_action_and_long_summary_are_flagged(self):
+        page = factories.make_condition(title="Gout", slug="gout", summary="x" * 320)
+        problems = page.content_problems()
+        self.assertEqual(len(problems), 3)
+        self.assertIn("No call to action: end with a way to ask for an appointment.", problems)
+        self.assertIn("The summary is 320 characters; keep it within 300", problems[2])
+
+    def test_complete_page_passes(self):
+        contact = self.seed.get_parent().get_parent().get_children().get(slug="contact")
+        page = factories.make_condition(
+            title="Sciatica", slug="sciatica", body=factories.every_block_body(contact, factories.make_image())
+        )
+        self.assertEqual(page.content_problems(), [])
