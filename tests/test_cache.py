@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -45,6 +44,15 @@ def require_redis():
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {redis_test_url()}")
         pytest.skip(f"Redis is not reachable at {redis_test_url()}")
+
+
+def forget_redis_keys(prefix):
+    """Delete this test's keys only: other test runs may share the Redis database."""
+    import redis
+
+    client = redis.Redis.from_url(redis_test_url())
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 def redis_caches(prefix):
@@ -304,10 +312,11 @@ class RedisPageCacheTests(TestCase):
 
     def setUp(self):
         require_redis()
-        settings_override = override_settings(CACHES=redis_caches(f"test-{uuid.uuid4().hex}"))
+        prefix = f"test-{uuid.uuid4().hex}"
+        settings_override = override_settings(CACHES=redis_caches(prefix))
         settings_override.enable()
         self.addCleanup(settings_override.disable)
-        self.addCleanup(lambda: caches["default"].clear())
+        self.addCleanup(forget_redis_keys, prefix)
 
     def test_hit_and_invalidation_on_redis(self):
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "miss")

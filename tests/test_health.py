@@ -8,11 +8,10 @@ import sys
 import uuid
 from pathlib import Path
 
-from django.core.cache import caches
 from django.test import TestCase, override_settings
 
 from tests import factories
-from tests.test_cache import redis_caches, redis_test_url, require_redis
+from tests.test_cache import forget_redis_keys, redis_caches, redis_test_url, require_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_URL = "/conditions/sciatica-back-spasms/"
@@ -90,8 +89,8 @@ class DatabaseOutageTests(TestCase):
     def test_cached_pages_survive_a_database_outage(self):
         require_redis()
         prefix = f"outage-{uuid.uuid4().hex}"
+        self.addCleanup(forget_redis_keys, prefix)
         with override_settings(CACHES=redis_caches(prefix)):
-            self.addCleanup(caches["default"].clear)
             self.assertEqual(self.client.get(SEED_URL)["X-Page-Cache"], "miss")
 
             environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -128,3 +127,21 @@ class DatabaseOutageTests(TestCase):
         self.assertIn("Something went wrong", uncached["body"])
         for leak in ("Traceback", "OperationalError", "psycopg", "127.0.0.1"):
             self.assertNotIn(leak, uncached["body"])
+
+
+def test_gunicorn_takes_its_worker_count_from_the_environment():
+    environment = {**os.environ, "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "4"}
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own virtualenv
+        [str(Path(sys.executable).parent / "gunicorn"), "--print-config", "settings.wsgi:application"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (line.partition("=") for line in result.stdout.splitlines())
+    config = {name.strip(): value.strip() for name, _, value in lines}
+    assert config["workers"] == "3"
+    assert config["threads"] == "4"
+    assert config["worker_class"] == "gthread"
