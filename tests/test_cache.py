@@ -188,6 +188,14 @@ class PageCacheTests(TestCase):
         anonymous = self.client.get(SEED_URL)
         self.assertNotContains(anonymous, "wagtail-userbar")
 
+    def test_the_appointment_form_is_rendered_for_each_visitor(self):
+        first = self.client.get("/contact/")
+        self.assertContains(first, 'name="csrfmiddlewaretoken"')
+        second = self.client.get("/contact/")
+        self.assertEqual(second.status_code, 200)
+        self.assertNotIn(CACHE_STATUS, second)
+        self.assertIn("no-store", second["Cache-Control"])
+
     def test_search_results_are_never_cached(self):
         for _ in range(2):
             response = self.client.get("/search/", {"query": "sciatica"})
