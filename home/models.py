@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
+from home.panels import SearchPreviewPanel
 from home.phone import format_phone, normalise_phone
 from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
 
@@ -192,6 +193,7 @@ class BasePage(Page):
                         f"{META_DESCRIPTION_BUDGET} characters. Leave empty to use the summary."
                     ),
                 ),
+                SearchPreviewPanel(heading="Search result preview"),
                 FieldPanel("social_image"),
             ],
             heading="For search engines and social media",
