@@ -3,12 +3,12 @@ import datetime
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from wagtail.blocks import StructBlockValidationError
+from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from conditions.blocks import CausesBlock, ImageBlock
 from conditions.models import ConditionIndexPage, ConditionPage
-from home.models import StandardPage
 from tests import factories
 
 
@@ -28,7 +28,7 @@ class ConditionPageAdminTests(WagtailPageTestCase):
     def setUpTestData(cls):
         factories.load_demo_site()
         cls.index = ConditionIndexPage.objects.get()
-        cls.contact = StandardPage.objects.get(slug="contact")
+        cls.contact = Page.objects.get(slug="contact").specific
         cls.image = factories.make_image()
         cls.user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
 
@@ -139,7 +139,7 @@ class ConditionPageRenderingTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
         factories.load_demo_site()
-        contact = StandardPage.objects.get(slug="contact")
+        contact = Page.objects.get(slug="contact").specific
         cls.page = factories.make_condition(
             title="Sciatica",
             slug="sciatica",

@@ -1,6 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from appointments.models import AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage, LocalConditionPage
 from home.models import HomePage, StandardPage
 from locations.models import LocationIndexPage, LocationPage
@@ -31,5 +32,5 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(ConditionIndexPage, LocationPage)
 
     def test_home_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {ConditionIndexPage, LocationIndexPage, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {ConditionIndexPage, LocationIndexPage, StandardPage, AppointmentPage})
         self.assertCanNotCreateAt(ConditionIndexPage, StandardPage)
