@@ -45,3 +45,13 @@ format: $(VENV)/.installed-dev ## Format Python and templates in place
 
 bench: $(VENV)/.installed-dev ## Serve pages under gunicorn + wrk (cached, uncached, static) and load-test the page cache
 	$(BIN)/python scripts/bench_pages.py
+
+$(VENV)/.installed-audit: requirements.txt requirements-audit.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-audit.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
+audit: $(VENV)/.installed-audit node_modules/.package-lock.json ## Check every public page type: HTML validity, WCAG 2.2 AA (axe), Lighthouse, page weight; screenshots in audit-output/
+	$(BIN)/python scripts/audit.py
