@@ -16,11 +16,15 @@ restriction, replaces the generation with a new random token (see home/signals.p
 every stored page at once. Every page shows the shared header, footer and practice settings, so a
 change to one page can alter any other; a single generation per installation is the simple rule
 that is always right. A random token, rather than a counter, cannot repeat after an eviction.
+Keys also carry the release (see release()), so a deployment never serves pages the previous code
+rendered.
 """
 
+import functools
 import hashlib
 import logging
 import uuid
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -84,13 +88,37 @@ def _excluded_prefixes():
     return (settings.STATIC_URL, settings.MEDIA_URL, "/admin/", "/documents/", *configured)
 
 
+@functools.cache
+def _code_digest():
+    """A digest of the project's templates and static manifest.
+
+    Pages stored by the previous release point at its hashed CSS and use its templates; a new
+    release must not serve them. Computed once per process.
+    """
+    digest = hashlib.sha256()
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    paths = [manifest] if manifest.is_file() else []
+    for engine in settings.TEMPLATES:
+        for directory in engine.get("DIRS", []):
+            paths.extend(sorted(Path(directory).rglob("*.html")))
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def release():
+    """RELEASE_ID when the deployment sets one (a commit hash, say), otherwise the code digest."""
+    return getattr(settings, "PAGE_CACHE_RELEASE", "") or _code_digest()
+
+
 def _page_key(request):
     url = f"{request.scheme}://{request.get_host()}{request.path}"
-    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+    return f"pagecache:page:{release()}:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def _is_candidate(request):
-    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+    # In development templates change without anything being published.
+    if settings.DEBUG or not getattr(settings, "PAGE_CACHE_ENABLED", True):
         return False
     if request.method not in ("GET", "HEAD"):
         return False

@@ -19,6 +19,8 @@ ADMIN_POLICY_REPLACEMENTS = {
     # The live preview panel frames the page being edited.
     "frame-ancestors": ["'self'"],
     "frame-src": ["'self'", "https:"],
+    # The dashboard asks whether a newer Wagtail release exists.
+    "connect-src": ["'self'", "https://releases.wagtail.org"],
 }
 
 

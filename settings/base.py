@@ -162,6 +162,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ["/search/"]
+# Pages are stored per release; without RELEASE_ID the release is a digest of templates and static files.
+PAGE_CACHE_RELEASE = os.environ.get("RELEASE_ID", "")
 
 # Content-Security-Policy (django-csp): no inline scripts or styles on the public site. The Wagtail
 # admin gets the looser policy it needs in home/security.py.

@@ -224,6 +224,13 @@ class PageCacheTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(CACHE_STATUS, response)
 
+    def test_a_new_release_does_not_serve_pages_the_previous_one_rendered(self):
+        with override_settings(PAGE_CACHE_RELEASE="release-1"):
+            self.client.get(SEED_URL)
+            self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
+        with override_settings(PAGE_CACHE_RELEASE="release-2"):
+            self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "miss")
+
     @override_settings(PAGE_CACHE_ENABLED=False)
     def test_the_cache_can_be_switched_off(self):
         self.client.get(SEED_URL)

@@ -146,7 +146,9 @@ class SecurityHeaderTests(TestCase):
 
         dashboard = self.get("/admin/")
         self.assertEqual(dashboard.status_code, 200)
-        self.assertEqual(directives(dashboard["Content-Security-Policy"])["frame-ancestors"], {"'self'"})
+        admin_policy = directives(dashboard["Content-Security-Policy"])
+        self.assertEqual(admin_policy["frame-ancestors"], {"'self'"})
+        self.assertIn("'unsafe-inline'", admin_policy["script-src"])
 
         preview = self.get(f"/admin/pages/{seed_id}/edit/preview/?mode=")
         self.assertEqual(preview["X-Frame-Options"], "SAMEORIGIN")
