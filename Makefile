@@ -43,7 +43,8 @@ format: $(VENV)/.installed-dev ## Format Python and templates in place
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
 
-bench: $(VENV)/.installed-dev ## Serve pages under gunicorn + wrk (cached, uncached, static) and load-test the page cache
+bench: $(VENV)/.installed-dev ## Time site search over 500 generated condition pages; serve pages under gunicorn + wrk (cached, uncached, static)
+	$(BIN)/python scripts/bench_search.py
 	$(BIN)/python scripts/bench_pages.py
 
 $(VENV)/.installed-audit: requirements.txt requirements-audit.txt | $(BIN)/python

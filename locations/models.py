@@ -128,7 +128,9 @@ class LocationPage(BasePage):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("city", boost=2),
+        index.SearchField("areas_served", boost=2),
         index.SearchField("street_address"),
+        index.SearchField("postal_code"),
         index.SearchField("directions"),
         index.FilterField("is_primary"),
     ]
