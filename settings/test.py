@@ -1,3 +1,4 @@
+import atexit
 import os
 import tempfile
 from pathlib import Path
@@ -12,9 +13,16 @@ DATABASES = {"default": database_config(BASE_DIR / "test-db.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not Django's in-memory default: tests that post from several threads at once need
     # SQLite's real file locking. The process id keeps simultaneous test runs on separate files.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"scsportsmed-test-{os.getpid()}.sqlite3"),
-    }
+    _test_database = Path(tempfile.gettempdir()) / f"scsportsmed-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_database)}
+
+    def _remove_test_database_files():
+        # Django deletes the database file but not SQLite's -wal and -shm files beside it, which a
+        # connection still open at teardown leaves behind.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{_test_database}{suffix}").unlink(missing_ok=True)
+
+    atexit.register(_remove_test_database_files)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
