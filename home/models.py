@@ -327,6 +327,19 @@ class HomePage(BasePage):
     def get_summary(self):
         return self.intro
 
+    def route(self, request, path_components):
+        """Find the page for a path in one query by its url_path, instead of one per level.
+
+        Pages whose own route() serves sub-paths are still reached: when no page has the whole
+        path, Wagtail's walk down the tree takes over (and answers 404 where it should).
+        """
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            page = Page.objects.filter(url_path=url_path).first()
+            if page is not None:
+                return page.specific.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().public().in_menu().specific()

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from django.utils.safestring import mark_safe
+from wagtail.models import Site
 
 SCHEMA = "https://schema.org"
 LANGUAGE = "en-US"
@@ -73,7 +74,8 @@ def breadcrumb_node(ctx, page):
 
 
 def build_graph(page, request, practice, canonical_url, description, location):
-    site = page.get_site()
+    # The request's site is already known (and cached on the request) while a page is served.
+    site = Site.find_for_request(request) if request is not None else page.get_site()
     root_url = site.root_url if site else ""
     ctx = GraphContext(request=request, practice=practice, root_url=root_url, page_url=canonical_url)
     page_node = {

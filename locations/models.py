@@ -29,7 +29,13 @@ class LocationIndexPage(BasePage):
     lists_children = True
 
     def live_locations(self):
-        return LocationPage.objects.child_of(self).live().public().order_by("-is_primary", "title")
+        return (
+            LocationPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-is_primary", "title")
+            .prefetch_related(*LocationPage.HOURS_RELATIONS)
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -172,6 +178,9 @@ class LocationPage(BasePage):
             "postalCode": self.postal_code,
             "addressCountry": "US",
         }
+
+    # What clinic_node() reads beyond the page's own fields: prefetch these when listing clinics.
+    HOURS_RELATIONS = ("opening_hours", "special_hours")
 
     def clinic_id(self, graph):
         return f"{graph.absolute(self.get_url(graph.request))}#clinic"

@@ -62,8 +62,13 @@ def site_navigation(context):
     if site is None:
         return []
     current = context.get("page")
+    # The header and the footer both show the menu: look it up once per request.
+    if not hasattr(request, "_site_menu_pages"):
+        request._site_menu_pages = list(
+            site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
+        )
     items = []
-    for item in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path"):
+    for item in request._site_menu_pages:
         aria_current = ""
         if current is not None and current.path.startswith(item.path):
             aria_current = "page" if current.pk == item.pk else "true"
