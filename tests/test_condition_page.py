@@ -214,7 +214,7 @@ class ConditionPageRenderingTests(WagtailPageTestCase):
     def test_call_to_action_links_to_the_contact_page(self):
         cta = self.html.select_one("aside.cta")
         link = cta.find("a")
-        self.assertEqual(link["href"], "/contact/")
+        self.assertEqual(link["href"], f"/contact/?from={self.page.pk}")
         self.assertEqual(link.get_text(), "Request an appointment")
 
     def test_medical_review_line(self):

@@ -66,8 +66,10 @@ class SeedPageTests(TestCase):
         response = self.client.get(self.page.url)
         cta = BeautifulSoup(response.content, "html.parser").select_one("aside.cta")
         self.assertIn("Contact South Carolina Sports Medicine & Orthopaedic Center", cta.get_text())
-        self.assertEqual(cta.a["href"], "/contact/")
-        self.assertEqual(self.client.get("/contact/").status_code, 200)
+        # The link says where the visitor came from, so staff see the request came from this page.
+        self.assertEqual(cta.a["href"], f"/contact/?from={self.page.pk}")
+        form = BeautifulSoup(self.client.get(cta.a["href"]).content, "html.parser")
+        self.assertEqual(form.select_one("input[name=came_from]")["value"], str(self.page.pk))
 
     def test_title_tag_is_location_targeted(self):
         title = BeautifulSoup(self.client.get(self.page.url).content, "html.parser").title.get_text()
