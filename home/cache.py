@@ -60,7 +60,8 @@ def bump_generation():
     try:
         page_cache().set(GENERATION_KEY, new_generation(), timeout=None)
     except Exception:
-        # A cache that cannot be reached serves nothing stale either: lookups fail the same way.
+        # Publishing must not fail because of the cache. Should the cache be back before the next
+        # change, pages stored earlier stay served for at most PAGE_CACHE_SECONDS; the error is logged.
         logger.exception("Could not bump the page cache generation")
 
 
