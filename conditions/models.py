@@ -318,6 +318,9 @@ class ReviewerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     credentials = models.CharField(max_length=60, help_text="e.g. “MD” or “DPT, OCS”.")
 
+    class Meta:
+        verbose_name = "reviewer profile"
+
     def __str__(self):
         return f"{self.user} ({self.credentials})"
 

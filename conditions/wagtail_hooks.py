@@ -3,8 +3,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
+from wagtail.snippets.models import register_snippet
 
+from conditions.models import ReviewerProfile
 from conditions.reports import DueForReviewPanel, DueForReviewView
+
+# Administrators record each medical reviewer's credentials here ("MD", "DPT, OCS").
+register_snippet(ReviewerProfile)
 
 
 @hooks.register("register_admin_urls")

@@ -247,7 +247,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        # Every background task logs its start and end at INFO: only problems are worth a line.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # Local condition pages (condition + town) must carry content of their own: see conditions/doorway.py.
