@@ -176,3 +176,16 @@ class SitemapAndRobotsTests(TestCase):
     def test_search_results_are_noindex(self):
         _, meta, _ = head(self.client.get("/search/?query=sciatica"))
         self.assertEqual(meta["robots"], "noindex, follow")
+
+
+class PracticeLogoTests(TestCase):
+    def test_logo_is_shown_in_the_header_beside_the_practice_name(self):
+        factories.load_demo_site()
+        practice = PracticeSettings.load()
+        practice.logo = factories.make_image("Logo")
+        practice.save()
+        html = BeautifulSoup(self.client.get("/").content, "html.parser")
+        brand = html.select_one("a.site-header__brand")
+        self.assertEqual(brand.img["alt"], "")
+        self.assertTrue(brand.img["height"])
+        self.assertEqual(brand.get_text(strip=True), PRACTICE)
