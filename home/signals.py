@@ -2,10 +2,9 @@
 
 Anything a page shows — the page itself, its neighbours in menus and listings, practice settings,
 snippets, images, sites, privacy restrictions — retires the page cache's generation (see
-home/cache.py). The CDN, when one is configured, is purged as narrowly as the change allows:
-Wagtail's own handler purges a published or unpublished page; this module adds the parent page,
-whose listing shows it, and purges every live page when the change shows on all of them (a setting,
-a snippet, a menu entry, a move or a deletion).
+home/cache.py). The CDN, when one is configured, is purged as narrowly as the change allows: the
+published or unpublished page and its parent, whose listing shows it, or every live page when the
+change shows on all of them (a setting, a snippet, a menu entry, a move or a deletion).
 
 Both happen now and again once the transaction commits: the second closes the window in which a
 request could render the still-uncommitted old content under the new generation.
@@ -140,8 +139,10 @@ def on_page_published_or_unpublished(sender, instance, **kwargs):
         # The main menu on every page lists it.
         schedule_cdn_purge(everything=True)
     else:
+        # Wagtail purges the page itself as the publish happens, before the transaction commits; a
+        # CDN refetching in between would keep the old copy, so purge it again after the commit.
         parent = instance.get_parent()
-        schedule_cdn_purge(pages=[parent.specific] if parent else [])
+        schedule_cdn_purge(pages=[instance, parent.specific] if parent else [instance])
 
 
 def on_page_moved(sender, instance, **kwargs):

@@ -307,6 +307,14 @@ class CdnPurgeTests(TestCase):
             publish_change(self.seed, summary="Updated summary.")
         self.assertEqual(self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/"})
 
+    def test_the_purge_is_repeated_once_the_publish_is_committed(self):
+        with self.captureOnCommitCallbacks() as after_commit:
+            publish_change(self.seed, summary="Updated summary.")
+        RecordingPurgeBackend.purged.clear()  # what was purged while the transaction was open
+        for callback in after_commit:
+            callback()
+        self.assertEqual(self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/"})
+
     def test_changing_a_practice_setting_purges_every_live_page(self):
         with self.captureOnCommitCallbacks(execute=True):
             practice = PracticeSettings.load()
