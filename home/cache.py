@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 logger = logging.getLogger(__name__)
 
@@ -192,13 +192,16 @@ class PageCacheMiddleware:
 
         entry = found.get(key)
         if entry is not None and entry["generation"] == generation:
-            return self._rebuild(entry, request)
+            response = self._rebuild(entry, request)
+            return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
         # The generation is read before rendering: if a publish lands while this page renders, the
         # copy is stored under the old generation and is never served.
         response = self.get_response(request)
         if _response_is_storable(request, response):
             _add_public_cache_control(response)
+            # Browsers and CDNs revalidate after max-age; an unchanged page then costs a 304.
+            set_response_etag(response)
             if request.method == "GET":
                 self._store(cache, key, generation, response)
             response[CACHE_STATUS_HEADER] = "miss"

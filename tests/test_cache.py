@@ -98,6 +98,19 @@ class PageCacheTests(TestCase):
             cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
             self.assertEqual(cache_control, {"public", "max-age=60", "s-maxage=300"})
 
+    def test_an_unchanged_page_is_revalidated_with_a_304(self):
+        first = self.client.get(SEED_URL)
+        etag = first["ETag"]
+        revalidated = self.client.get(SEED_URL, HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(revalidated.status_code, 304)
+        self.assertEqual(revalidated.content, b"")
+        self.assertEqual(revalidated["ETag"], etag)
+
+        publish_change(self.seed, summary="A new summary changes the page and its ETag.")
+        changed = self.client.get(SEED_URL, HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(changed.status_code, 200)
+        self.assertNotEqual(changed["ETag"], etag)
+
     def test_a_hit_keeps_the_security_headers(self):
         first = self.client.get(SEED_URL)
         hit = self.client.get(SEED_URL)
