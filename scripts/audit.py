@@ -109,6 +109,7 @@ PAGES = [
     PublicPage("Home", "/"),
     PublicPage("Condition index", "/conditions/"),
     PublicPage("Condition", "/conditions/sciatica-back-spasms/"),
+    PublicPage("Local condition", "/conditions/sciatica-back-spasms/charleston/"),
     PublicPage("Contact", "/contact/"),
     PublicPage(
         "Contact, sent empty",
@@ -565,6 +566,7 @@ def main():
         manage(env, "migrate", "--noinput")
         log("Preparing the site: demo content")
         manage(env, "load_demo_content")
+        manage(env, "shell", "--command", (ROOT / "scripts" / "audit_local_page.py").read_text())
         log("Preparing the site: collectstatic")
         manage(env, "collectstatic", "--noinput")
         log(f"Serving {base_url} with gunicorn and production settings")
