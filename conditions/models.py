@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -304,12 +305,7 @@ def add_months(day, months):
     """The same day of the month `months` later, or the month's last day when it is shorter."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    return datetime.date(year, month, min(day.day, 28))
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ReviewerProfile(models.Model):
