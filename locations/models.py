@@ -57,23 +57,29 @@ class LocationIndexPage(BasePage):
 class LocationPage(BasePage):
     """One clinic: where it is, how to reach it and when it is open."""
 
-    street_address = models.CharField(max_length=200)
-    city = models.CharField(max_length=100)
+    street_address = models.CharField(max_length=200, help_text="Street and number, suite or floor, as on a letter.")
+    city = models.CharField(max_length=100, help_text="The town patients search for, e.g. “Charleston”.")
     state = models.CharField(max_length=2, default="SC", help_text="Two-letter state code, e.g. SC.")
-    postal_code = models.CharField("ZIP code", max_length=10)
+    postal_code = models.CharField("ZIP code", max_length=10, help_text="Five digits, e.g. 29401.")
     phone = models.CharField(
         max_length=25,
         validators=[phone_validator],
         help_text="Type it any way, e.g. 843-555-0100; it is stored normalised and shown as (843) 555-0100.",
     )
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="e.g. 32.776500 (from a map's “share” link)."
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="e.g. -79.931100; negative west of Greenwich."
+    )
     is_primary = models.BooleanField(
         "primary location",
         default=False,
         help_text="The practice's main clinic: the town used in title tags of pages without their own location.",
     )
-    accepting_new_patients = models.BooleanField(default=True)
+    accepting_new_patients = models.BooleanField(
+        default=True, help_text="Shown on the clinic page and told to search engines; untick when the clinic is full."
+    )
     directions = models.TextField(blank=True, help_text="Directions and parking, in a few sentences.")
     areas_served = models.CharField(
         max_length=500,
