@@ -1,9 +1,11 @@
 """Each role sees its own admin menu and can do its own work, and nothing more."""
 
+import datetime
 import json
 
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils import WagtailPageTestCase
 
 from conditions.models import ConditionPage
@@ -93,3 +95,39 @@ class RoleTests(WagtailPageTestCase):
         page = ConditionPage.objects.get(pk=self.seed.pk)
         self.assertTrue(page.get_lock().for_user(self.editor))
         self.assertFalse(page.get_lock().for_user(self.reviewer))
+
+
+class EverydayEditingTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.editor = make_user("marketing", "Editors")
+
+    def test_revisions_can_be_compared_and_an_earlier_one_restored(self):
+        first = self.seed.live_revision
+        self.seed.title = "Sciatica and Back Spasms"
+        second = self.seed.save_revision(user=self.editor)
+        second.publish()
+        self.client.force_login(self.editor)
+        compare = self.client.get(
+            reverse("wagtailadmin_pages:revisions_compare", args=[self.seed.pk, first.pk, second.pk])
+        )
+        self.assertContains(compare, "Sciatica and Back Spasms")
+        revert = self.client.get(reverse("wagtailadmin_pages:revisions_revert", args=[self.seed.pk, first.pk]))
+        # The editor opens with the earlier revision's content, ready to be saved or submitted again.
+        self.assertContains(revert, 'value="Sciatica / Back Spasms"')
+        self.assertNotContains(revert, 'value="Sciatica and Back Spasms"')
+
+    def test_publish_scheduled_publishes_an_approved_page_when_its_time_comes(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        page = factories.make_condition(title="Gout", slug="gout", publish=False)
+        revision = page.save_revision()
+        revision.approved_go_live_at = timezone.now() - datetime.timedelta(minutes=1)
+        revision.save()
+        call_command("publish_scheduled", stdout=StringIO())
+        page.refresh_from_db()
+        self.assertTrue(page.live)
+        self.assertEqual(self.client.get(page.url).status_code, 200)
