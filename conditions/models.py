@@ -197,9 +197,9 @@ class ConditionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["local_pages"] = [
-            local for local in LocalConditionPage.objects.child_of(self).live().public() if local.passes_guard
-        ]
+        # numchild is on the page's own row: most condition pages have no local pages to look up.
+        local_pages = LocalConditionPage.objects.child_of(self).live().public() if self.numchild else []
+        context["local_pages"] = [local for local in local_pages if local.passes_guard]
         return context
 
 

@@ -74,6 +74,28 @@ def current_generation(cache):
     return generation
 
 
+def for_current_generation(name, compute):
+    """`compute()`, kept in the cache until the next publish or settings change.
+
+    For what every page shows (the practice settings, the menu): rendering a page that misses the
+    page cache then costs no query for them. An unreachable cache only means computing it again.
+    """
+    try:
+        cache = page_cache()
+        key = f"{name}:{current_generation(cache)}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Page cache unreachable; computing %s without it", name, exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
+        except Exception:
+            logger.warning("Page cache unreachable; %s not stored", name, exc_info=True)
+    return value
+
+
 def _tracking_free_query(query_string):
     """The query string without tracking parameters, or None when something else is left."""
     if not query_string:

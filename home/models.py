@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
+from home.cache import for_current_generation
 from home.panels import SearchPreviewPanel
 from home.phone import format_phone, normalise_phone
 from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
@@ -78,6 +79,23 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     class Meta:
         verbose_name = "Practice"
 
+    @classmethod
+    def _get_or_create(cls):
+        """The settings, with their title templates and primary clinic, from the shared cache.
+
+        Every page's header, footer, title and JSON-LD read them; they are kept for the current
+        page-cache generation, which any publish or settings change replaces (home/signals.py).
+        """
+
+        def load_from_database():
+            practice = super(PracticeSettings, cls)._get_or_create()
+            # Evaluated now so that they travel with the cached copy.
+            practice._title_templates_by_type  # noqa: B018
+            practice.primary_location  # noqa: B018
+            return practice
+
+        return for_current_generation("practice-settings", load_from_database)
+
     @cached_property
     def _title_templates_by_type(self):
         # One query per request: Wagtail caches the loaded settings object on the request.
@@ -115,6 +133,9 @@ def page_type_choices():
 
 class TitleTemplate(Orderable):
     """How title tags and meta descriptions are written for one page type."""
+
+    # Changing one changes every page of its type: saving it renews the page cache (home/signals.py).
+    shown_on_every_page = True
 
     settings = ParentalKey(PracticeSettings, on_delete=models.CASCADE, related_name="title_templates")
     page_type = models.CharField(max_length=100, choices=page_type_choices)

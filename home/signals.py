@@ -105,6 +105,7 @@ def _kind_of(model):
                 model, (BaseGenericSetting, BaseSiteSetting, Site, AbstractImage, AbstractDocument, PageViewRestriction)
             )
             or model in get_snippet_models()
+            or getattr(model, "shown_on_every_page", False)
         ):
             kind = "shared"
         else:

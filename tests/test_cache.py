@@ -427,9 +427,8 @@ class UncachedRenderingQueryCountTests(TestCase):
     @pytest.mark.xfail(
         strict=True,
         reason=(
-            "About 20 queries: Wagtail's site, routing and privacy checks (about 8), the head and JSON-LD "
-            "(practice settings, title templates, primary clinic), local condition pages, breadcrumbs, "
-            "the menu, the clinic list with its hours and the StreamField's images."
+            "About 12 queries: Wagtail's site, routing and privacy checks (about 7), the clinic list with "
+            "its privacy check and hours, breadcrumbs, and the StreamField's images."
         ),
     )
     def test_a_condition_page_renders_with_at_most_ten_queries(self):

@@ -189,3 +189,34 @@ class PracticeLogoTests(TestCase):
         self.assertEqual(brand.img["alt"], "")
         self.assertTrue(brand.img["height"])
         self.assertEqual(brand.get_text(strip=True), PRACTICE)
+
+
+class SharedSettingsFreshnessTests(TestCase):
+    """The practice settings and menu are kept per cache generation: every change must show at once."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+
+    def test_a_new_title_template_shows_on_the_next_request(self):
+        self.assertIn("Treatment in Charleston, SC", head(self.client.get(self.seed.url))[0])
+        TitleTemplate.objects.create(
+            settings=PracticeSettings.load(), page_type="conditions.conditionpage", title_template="{title} care"
+        )
+        self.assertEqual(head(self.client.get(self.seed.url))[0], "Sciatica / Back Spasms care")
+
+    def test_a_renamed_practice_shows_on_the_next_request(self):
+        self.client.get("/")
+        practice = PracticeSettings.load()
+        practice.practice_name = "Lowcountry Orthopaedics"
+        practice.save()
+        html = BeautifulSoup(self.client.get("/").content, "html.parser")
+        self.assertEqual(html.select_one("a.site-header__brand").get_text(strip=True), "Lowcountry Orthopaedics")
+
+    def test_a_page_added_to_the_menu_shows_on_the_next_request(self):
+        self.client.get("/")
+        conditions = self.seed.get_parent().specific
+        conditions.show_in_menus = False
+        conditions.save_revision().publish()
+        menu = BeautifulSoup(self.client.get("/").content, "html.parser").select("nav.site-nav a")
+        self.assertNotIn("Conditions We Treat", [a.get_text(strip=True) for a in menu])

@@ -1,6 +1,7 @@
 from django import template
 from wagtail.models import Site
 
+from home.cache import for_current_generation
 from home.models import PracticeSettings
 from home.structured_data import build_graph, to_script_json
 
@@ -62,13 +63,12 @@ def site_navigation(context):
     if site is None:
         return []
     current = context.get("page")
-    # The header and the footer both show the menu: look it up once per request.
-    if not hasattr(request, "_site_menu_pages"):
-        request._site_menu_pages = list(
-            site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
-        )
+    menu = for_current_generation(
+        f"site-menu:{site.pk}",
+        lambda: list(site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")),
+    )
     items = []
-    for item in request._site_menu_pages:
+    for item in menu:
         aria_current = ""
         if current is not None and current.path.startswith(item.path):
             aria_current = "page" if current.pk == item.pk else "true"
