@@ -23,10 +23,12 @@ rendered.
 import functools
 import hashlib
 import logging
+import pickle
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -57,6 +59,7 @@ def new_generation():
 
 def bump_generation():
     """Retire every stored page. Safe to call when the cache server is unreachable."""
+    _request_state.generation = None
     try:
         page_cache().set(GENERATION_KEY, new_generation(), timeout=None)
     except Exception:
@@ -74,15 +77,67 @@ def current_generation(cache):
     return generation
 
 
+# --- Values kept per generation ------------------------------------------------------------
+#
+# A render that misses the page cache needs several values kept per generation (the practice
+# settings, the menu, the private sections, where a path leads). The generation is read once per
+# request, and each value is kept in this process as well as in the shared cache: with Redis, a
+# render then makes one round trip instead of one or two per value. Copies in this process are
+# kept pickled, as the shared cache keeps them, so a request that changes an object it was handed
+# (an admin form bound to the settings, say) changes its own copy only.
+
+_request_state = Local()
+_process_copies = {}
+PROCESS_COPIES_LIMIT = 2000
+
+
+def start_request(**kwargs):
+    _request_state.in_request = True
+    _request_state.generation = None
+
+
+def finish_request(**kwargs):
+    _request_state.in_request = False
+    _request_state.generation = None
+
+
+def remember_generation(generation):
+    """The generation this request renders under, once the middleware has read it."""
+    if getattr(_request_state, "in_request", False):
+        _request_state.generation = generation
+
+
+def _generation_for_request(cache):
+    generation = getattr(_request_state, "generation", None)
+    if generation is None:
+        generation = current_generation(cache)
+        remember_generation(generation)
+    return generation
+
+
+def _keep_in_process(name, generation, value):
+    if len(_process_copies) >= PROCESS_COPIES_LIMIT:
+        _process_copies.clear()
+    _process_copies[name] = (generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
 def for_current_generation(name, compute):
-    """`compute()`, kept in the cache until the next publish or settings change.
+    """`compute()`, kept until the next publish or settings change.
 
     For what every page shows (the practice settings, the menu): rendering a page that misses the
     page cache then costs no query for them. An unreachable cache only means computing it again.
     """
     try:
         cache = page_cache()
-        key = f"{name}:{current_generation(cache)}"
+        generation = _generation_for_request(cache)
+    except Exception:
+        logger.warning("Page cache unreachable; computing %s without it", name, exc_info=True)
+        return compute()
+    kept = _process_copies.get(name)
+    if kept is not None and kept[0] == generation:
+        return pickle.loads(kept[1])  # noqa: S301 - pickled by this process, as Django's caches do
+    key = f"{name}:{generation}"
+    try:
         value = cache.get(key)
     except Exception:
         logger.warning("Page cache unreachable; computing %s without it", name, exc_info=True)
@@ -93,6 +148,8 @@ def for_current_generation(name, compute):
             cache.set(key, value, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
         except Exception:
             logger.warning("Page cache unreachable; %s not stored", name, exc_info=True)
+    if value is not None:
+        _keep_in_process(name, generation, value)
     return value
 
 
@@ -206,6 +263,7 @@ class PageCacheMiddleware:
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or current_generation(cache)
+            remember_generation(generation)
         except Exception:
             logger.exception("Page cache unreachable; rendering without it")
             response = self.get_response(request)

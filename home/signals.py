@@ -14,6 +14,7 @@ import logging
 import threading
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
@@ -23,7 +24,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from home.cache import bump_generation
+from home.cache import bump_generation, finish_request, start_request
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,9 @@ def on_page_moved(sender, instance, **kwargs):
 
 
 def connect():
+    # The generation is read once per request (home/cache.py).
+    request_started.connect(start_request, dispatch_uid="home.page_cache.request_started")
+    request_finished.connect(finish_request, dispatch_uid="home.page_cache.request_finished")
     post_save.connect(on_model_saved, dispatch_uid="home.page_cache.saved")
     post_delete.connect(on_model_deleted, dispatch_uid="home.page_cache.deleted")
     page_published.connect(on_page_published_or_unpublished, dispatch_uid="home.page_cache.published")

@@ -1,8 +1,9 @@
 import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -212,6 +213,24 @@ class SharedSettingsFreshnessTests(TestCase):
         practice.save()
         html = BeautifulSoup(self.client.get("/").content, "html.parser")
         self.assertEqual(html.select_one("a.site-header__brand").get_text(strip=True), "Lowcountry Orthopaedics")
+
+    def test_a_settings_form_sent_back_with_errors_changes_nothing_visitors_see(self):
+        self.client.get("/")
+        admin = Client()
+        admin.force_login(get_user_model().objects.create_superuser("admin", "admin@example.com", "pw"))
+        url = f"/admin/settings/home/practicesettings/{PracticeSettings.load().pk}/"
+        form = BeautifulSoup(admin.get(url).content, "html.parser").select_one("form[method=post]")
+        data = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+        data.update({area["name"]: area.get_text() for area in form.select("textarea[name]")})
+        data.update({"practice_name": "Unsaved Practice Name", "main_phone": "not a phone number"})
+
+        response = admin.post(url, data)
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Enter a phone number")
+        page = self.client.get("/").content.decode()
+        self.assertIn("Orthopaedic Center", page)
+        self.assertNotIn("Unsaved Practice Name", page)
 
     def test_a_page_added_to_the_menu_shows_on_the_next_request(self):
         self.client.get("/")
