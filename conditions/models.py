@@ -192,8 +192,8 @@ class ConditionPage(BasePage):
     @cached_property
     def treatment_locations(self):
         """The live clinics that treat this condition, primary first."""
-        locations = self.treated_at_locations.live().public().order_by("-is_primary", "title")
-        return list(locations.prefetch_related(*self.treated_at_locations.model.HOURS_RELATIONS))
+        clinics = self.treated_at_locations.model.live_clinics()
+        return [clinic for clinic in clinics if self.pk in clinic.treated_condition_ids]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -316,7 +316,12 @@ class BasePage(Page):
         """The pages above this one, from the home page down (empty on the home page)."""
         if self.depth <= 2:
             return []
-        return list(self.get_ancestors().filter(depth__gt=1).only("title", "url_path", "depth"))
+        # Siblings share them: kept per page-cache generation under the parent's tree path.
+        parent_path = self.path[: -self.steplen]
+        return for_current_generation(
+            f"breadcrumbs:{parent_path}",
+            lambda: list(self.get_ancestors().filter(depth__gt=1).only("title", "url_path", "depth")),
+        )
 
 
 def _locate(url_path):

@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from home.cache import for_current_generation
 from home.models import BasePage, phone_validator
 from home.phone import format_phone, normalise_phone
 
@@ -187,6 +188,29 @@ class LocationPage(BasePage):
 
     # What clinic_node() reads beyond the page's own fields: prefetch these when listing clinics.
     HOURS_RELATIONS = ("opening_hours", "special_hours")
+
+    @classmethod
+    def live_clinics(cls):
+        """Every live, public clinic with its hours, primary first, kept per page-cache generation.
+
+        Each carries `treated_condition_ids`, the conditions it lists: condition pages pick their
+        "Where we treat this" from here without a query. A clinic's fields, hours and conditions
+        change only when it is published, which starts a new generation (home/signals.py).
+        """
+
+        def load():
+            clinics = list(
+                cls.objects.live().public().order_by("-is_primary", "title").prefetch_related(*cls.HOURS_RELATIONS)
+            )
+            treated = {clinic.pk: set() for clinic in clinics}
+            pairs = cls.conditions_treated.through.objects.filter(locationpage__in=clinics)
+            for clinic_id, condition_id in pairs.values_list("locationpage_id", "conditionpage_id"):
+                treated[clinic_id].add(condition_id)
+            for clinic in clinics:
+                clinic.treated_condition_ids = treated[clinic.pk]
+            return clinics
+
+        return for_current_generation("live-clinics", load)
 
     def clinic_id(self, graph):
         return f"{graph.absolute(self.get_url(graph.request))}#clinic"

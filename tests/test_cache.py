@@ -4,6 +4,7 @@ import os
 import uuid
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import HttpResponse
@@ -193,6 +194,32 @@ class PageCacheTests(TestCase):
         publish_change(clinic, street_address="1 Rutledge Avenue")
 
         self.assertContains(self.client.get(SEED_URL), "1 Rutledge Avenue")
+
+    def where_we_treat_this(self, url):
+        section = BeautifulSoup(self.client.get(url).content, "html.parser").select_one(".where-we-treat")
+        return [link.get_text(strip=True) for link in section.select("h3 a")] if section else []
+
+    def test_a_clinic_that_starts_treating_a_condition_lists_it_on_the_next_request(self):
+        new_condition = factories.make_condition(title="Plantar fasciitis", slug="plantar-fasciitis")
+        self.assertEqual(self.where_we_treat_this(new_condition.url), [])
+
+        clinic = LocationPage.objects.get(slug="charleston")
+        clinic.conditions_treated.add(new_condition)
+        clinic.save_revision().publish()
+
+        self.assertEqual(self.where_we_treat_this(new_condition.url), ["Charleston Clinic"])
+
+    def test_an_unpublished_clinic_leaves_where_we_treat_this_at_once(self):
+        self.assertEqual(self.where_we_treat_this(SEED_URL), ["Charleston Clinic"])
+        LocationPage.objects.get(slug="charleston").unpublish()
+        self.assertEqual(self.where_we_treat_this(SEED_URL), [])
+
+    def test_a_renamed_section_shows_in_the_breadcrumbs_below_it_on_the_next_request(self):
+        self.client.get(SEED_URL)
+        publish_change(self.seed.get_parent(), title="Conditions and Injuries")
+
+        trail = BeautifulSoup(self.client.get(SEED_URL).content, "html.parser").select("nav.breadcrumbs a")
+        self.assertEqual([link.get_text(strip=True) for link in trail], ["Home", "Conditions and Injuries"])
 
     def test_making_a_page_private_stops_serving_the_public_copy(self):
         self.client.get(SEED_URL)
