@@ -21,8 +21,8 @@ graceful_timeout = 30
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
 # Recycle workers now and then: a slow leak in any library cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
+max_requests_jitter = 1000
 
 # Load the application once, before forking: workers share its memory and start faster.
 preload_app = True

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends import redis as django_redis
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
@@ -47,6 +48,34 @@ IGNORED_QUERY_PREFIXES = ("utm_",)
 UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
 CACHE_STATUS_HEADER = "X-Page-Cache"
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis object per connection pool.
+
+    Django builds a new redis.Redis object, with its table of reply parsers, for every cache call:
+    about a third of the time a page-cache hit takes. The object is thread-safe and draws its
+    connections from the pool, so one per pool serves every call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """Django's Redis cache backend with the client above; settings select it when REDIS_URL is set."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
 
 
 def page_cache():

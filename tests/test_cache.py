@@ -59,7 +59,7 @@ def forget_redis_keys(prefix):
 def redis_caches(prefix):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "home.cache.RedisCache",
             "LOCATION": redis_test_url(),
             "KEY_PREFIX": prefix,
         }
@@ -409,9 +409,7 @@ class ValuesKeptPerGenerationTests(TestCase):
         self.assertEqual(for_current_generation("test-menu", lambda: {"menu": []}), {"menu": ["Conditions"]})
 
     def test_an_unreachable_cache_means_computing_afresh(self):
-        broken = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-        }
+        broken = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=broken):
             self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
 

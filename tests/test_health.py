@@ -49,7 +49,7 @@ class HealthCheckTests(TestCase):
     def test_readiness_fails_when_the_cache_is_unreachable(self):
         unreachable = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "home.cache.RedisCache",
                 "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             }
         }
