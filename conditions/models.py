@@ -189,6 +189,11 @@ class ConditionPage(BasePage):
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
         return properties, [condition, *clinics]
 
+    def pages_showing_this(self):
+        pages = super().pages_showing_this()
+        # Each clinic page lists the conditions it treats.
+        return None if pages is None else [*pages, *self.treated_at_locations.all()]
+
     @cached_property
     def treatment_locations(self):
         """The live clinics that treat this condition, primary first."""
@@ -273,6 +278,12 @@ class LocalConditionPage(BasePage):
 
     def get_location(self):
         return self.location
+
+    def pages_showing_this(self):
+        pages = super().pages_showing_this()
+        # The doorway guard compares local pages with their siblings: one changing can make another
+        # pass or fail, and so be indexable or not.
+        return None if pages is None else [*pages, *LocalConditionPage.objects.sibling_of(self, inclusive=False)]
 
     def guard_result(self, parent=None):
         parent = parent or self.get_parent().specific

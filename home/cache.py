@@ -10,12 +10,15 @@ cookie, whose response is a plain 200 HTML page that set no cookie, did not use 
 not use a CSP nonce and was not marked private by the view. Everything else passes through:
 editors (they have a session), previews (admin URLs), search results (their own view), forms.
 
-Invalidation: every stored page carries the cache *generation* it was rendered under. Publishing,
-unpublishing, moving or deleting a page, or changing a setting, snippet, image, site or privacy
-restriction, replaces the generation with a new random token (see home/signals.py), which retires
-every stored page at once. Every page shows the shared header, footer and practice settings, so a
-change to one page can alter any other; a single generation per installation is the simple rule
-that is always right. A random token, rather than a counter, cannot repeat after an eviction.
+Invalidation: every stored page carries two tokens it was rendered under. The site-wide
+*generation* is replaced when something every page shows changes (a setting, a snippet, an image,
+a site, a privacy restriction, the menu, a page's address), retiring every stored page at once. Each
+address also has a *version*, replaced when a page published or unpublished there, or one that
+page shows, changes: publishing a condition retires that page, its parent's listing, the pages
+below it, the pages that link to it and the clinics that list it, and nothing else (the page types
+say what they affect: BasePage.pages_showing_this(), home/signals.py does the retiring). Random
+tokens, rather than counters, cannot repeat after an eviction, and a missing token is replaced by a
+new one, so an evicted token never brings an old copy back.
 Keys also carry the release (see release()), so a deployment never serves pages the previous code
 rendered.
 """
@@ -24,20 +27,27 @@ import functools
 import hashlib
 import logging
 import pickle
+import time
 import uuid
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 logger = logging.getLogger(__name__)
 
+# Retires every stored page and every value kept per generation.
 GENERATION_KEY = "pagecache:generation"
+# Retires the values kept per generation (for_current_generation) only; replaced on every change.
+CONTENT_GENERATION_KEY = "pagecache:content-generation"
+# One per address: retires the page stored for it.
+PATH_VERSION_PREFIX = "pagecache:path-version:"
 
 # Campaign and click identifiers change nothing on the page; ignoring them keeps links from
 # newsletters and ads on the cached copy. Any other query string bypasses the cache.
@@ -50,12 +60,34 @@ UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
+def _answer_when_unreachable(default):
+    """Decorate a cache client method: when Redis cannot be reached, log it and return `default`.
+
+    Wagtail and Django read the cache on every page (site root paths, sessions aside); an outage
+    of the cache server must slow pages down to uncached rendering, not turn them into errors.
+    """
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except self._lib.exceptions.ConnectionError:  # includes timeouts
+                logger.warning("Redis unreachable: cache %s answered as a miss", method.__name__)
+                return default(*args) if callable(default) else default
+
+        return wrapper
+
+    return decorate
+
+
 class RedisCacheClient(django_redis.RedisCacheClient):
-    """Django's Redis client, keeping one redis.Redis object per connection pool.
+    """Django's Redis client, keeping one redis.Redis object per connection pool, failing open.
 
     Django builds a new redis.Redis object, with its table of reply parsers, for every cache call:
     about a third of the time a page-cache hit takes. The object is thread-safe and draws its
-    connections from the pool, so one per pool serves every call.
+    connections from the pool, so one per pool serves every call. When Redis cannot be reached,
+    reads miss and writes are dropped (see _answer_when_unreachable).
     """
 
     def __init__(self, *args, **kwargs):
@@ -68,6 +100,16 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    get = _answer_when_unreachable(lambda key, default: default)(django_redis.RedisCacheClient.get)
+    get_many = _answer_when_unreachable(lambda keys: {})(django_redis.RedisCacheClient.get_many)
+    has_key = _answer_when_unreachable(False)(django_redis.RedisCacheClient.has_key)
+    add = _answer_when_unreachable(False)(django_redis.RedisCacheClient.add)
+    set = _answer_when_unreachable(None)(django_redis.RedisCacheClient.set)
+    set_many = _answer_when_unreachable(None)(django_redis.RedisCacheClient.set_many)
+    touch = _answer_when_unreachable(False)(django_redis.RedisCacheClient.touch)
+    delete = _answer_when_unreachable(False)(django_redis.RedisCacheClient.delete)
+    delete_many = _answer_when_unreachable(None)(django_redis.RedisCacheClient.delete_many)
 
 
 class RedisCache(django_redis.RedisCache):
@@ -87,67 +129,123 @@ def new_generation():
 
 
 def bump_generation():
-    """Retire every stored page. Safe to call when the cache server is unreachable."""
-    _request_state.generation = None
+    """Retire every stored page and kept value. Safe to call when the cache server is unreachable."""
+    _forget_request_state()
     try:
-        page_cache().set(GENERATION_KEY, new_generation(), timeout=None)
+        page_cache().set_many(
+            {GENERATION_KEY: new_generation(), CONTENT_GENERATION_KEY: new_generation()}, timeout=None
+        )
     except Exception:
         # Publishing must not fail because of the cache. Should the cache be back before the next
         # change, pages stored earlier stay served for at most PAGE_CACHE_SECONDS; the error is logged.
         logger.exception("Could not bump the page cache generation")
 
 
-def current_generation(cache):
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
+def path_version_key(path):
+    return PATH_VERSION_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+
+
+def retire_paths(paths):
+    """Retire the pages stored for these addresses (on every host), and every kept value."""
+    _forget_request_state()
+    # Page URLs are percent-encoded; request.path, which the middleware reads, is not.
+    tokens = {path_version_key(unquote(path)): new_generation() for path in paths}
+    tokens[CONTENT_GENERATION_KEY] = new_generation()
+    try:
+        page_cache().set_many(tokens, timeout=None)
+    except Exception:
+        logger.exception("Could not retire %d pages in the page cache", len(paths))
+
+
+def current_token(cache, key):
+    """The token stored under `key`; a new one when there is none (never stored, or evicted)."""
+    token = cache.get(key)
+    if token is None:
         # add() is atomic: of two workers starting at once, both end up with the same token.
-        cache.add(GENERATION_KEY, new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+        cache.add(key, new_generation(), timeout=None)
+        token = cache.get(key)
+    return token
 
 
 # --- Values kept per generation ------------------------------------------------------------
 #
 # A render that misses the page cache needs several values kept per generation (the practice
-# settings, the menu, the private sections, where a path leads). The generation is read once per
+# settings, the menu, the clinics, where a path leads). The content generation is read once per
 # request, and each value is kept in this process as well as in the shared cache: with Redis, a
 # render then makes one round trip instead of one or two per value. Copies in this process are
 # kept pickled, as the shared cache keeps them, so a request that changes an object it was handed
-# (an admin form bound to the settings, say) changes its own copy only.
+# (an admin form bound to the settings, say) changes its own copy only; and for a minute at most,
+# so that a change whose new generation never reached the cache (an outage at that moment) is
+# seen as soon as the shared copy expires, as it would be without them.
 
 _request_state = Local()
 _process_copies = {}
 PROCESS_COPIES_LIMIT = 2000
+PROCESS_COPY_SECONDS = 60
+
+
+def _forget_request_state():
+    _request_state.generation = None
+    _request_state.values = {}
 
 
 def start_request(**kwargs):
     _request_state.in_request = True
-    _request_state.generation = None
+    _forget_request_state()
 
 
 def finish_request(**kwargs):
     _request_state.in_request = False
-    _request_state.generation = None
+    _forget_request_state()
+
+
+def _in_request():
+    return getattr(_request_state, "in_request", False)
 
 
 def remember_generation(generation):
-    """The generation this request renders under, once the middleware has read it."""
-    if getattr(_request_state, "in_request", False):
+    """The content generation this request renders under, once the middleware has read it."""
+    if _in_request():
         _request_state.generation = generation
+
+
+def for_this_request(name, compute, refresh=False):
+    """`compute()`, once per request (every time outside one, or with `refresh`).
+
+    A change made during the request (a publish, a new restriction) forgets what was kept.
+    """
+    if not _in_request():
+        return compute()
+    values = _request_state.values
+    if refresh or name not in values:
+        values[name] = compute()
+    return values[name]
 
 
 def _generation_for_request(cache):
     generation = getattr(_request_state, "generation", None)
     if generation is None:
-        generation = current_generation(cache)
+        generation = current_token(cache, CONTENT_GENERATION_KEY)
         remember_generation(generation)
     return generation
 
 
+def _kept_in_process(name, generation):
+    kept = _process_copies.get(name)
+    if kept is None or kept[0] != generation or time.monotonic() - kept[1] > PROCESS_COPY_SECONDS:
+        return None
+    return pickle.loads(kept[2])  # noqa: S301 - pickled by this process, as Django's caches do
+
+
 def _keep_in_process(name, generation, value):
+    try:
+        pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        logger.warning("%s cannot be pickled; not kept", name, exc_info=True)
+        return
     if len(_process_copies) >= PROCESS_COPIES_LIMIT:
         _process_copies.clear()
-    _process_copies[name] = (generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    _process_copies[name] = (generation, time.monotonic(), pickled)
 
 
 def for_current_generation(name, compute):
@@ -155,6 +253,7 @@ def for_current_generation(name, compute):
 
     For what every page shows (the practice settings, the menu): rendering a page that misses the
     page cache then costs no query for them. An unreachable cache only means computing it again.
+    None is never kept: a value that is not there is computed every time.
     """
     try:
         cache = page_cache()
@@ -162,10 +261,16 @@ def for_current_generation(name, compute):
     except Exception:
         logger.warning("Page cache unreachable; computing %s without it", name, exc_info=True)
         return compute()
-    kept = _process_copies.get(name)
-    if kept is not None and kept[0] == generation:
-        return pickle.loads(kept[1])  # noqa: S301 - pickled by this process, as Django's caches do
-    key = f"{name}:{generation}"
+    if not generation:
+        # A cache that keeps nothing (DummyCache): nothing can be kept for a generation either.
+        return compute()
+    # This process's memory is the cache already when there is no shared one.
+    in_process = not isinstance(cache, LocMemCache)
+    value = _kept_in_process(name, generation) if in_process else None
+    if value is not None:
+        return value
+    # Values from another release may have another shape: keys carry the release, as page keys do.
+    key = f"pagecache:value:{release()}:{name}:{generation}"
     try:
         value = cache.get(key)
     except Exception:
@@ -173,11 +278,13 @@ def for_current_generation(name, compute):
         return compute()
     if value is None:
         value = compute()
+        if value is None:
+            return None
         try:
             cache.set(key, value, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
         except Exception:
             logger.warning("Page cache unreachable; %s not stored", name, exc_info=True)
-    if value is not None:
+    if in_process:
         _keep_in_process(name, generation, value)
     return value
 
@@ -289,10 +396,16 @@ class PageCacheMiddleware:
 
         cache = page_cache()
         key = _page_key(request)
+        version_key = path_version_key(request.path)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation(cache)
-            remember_generation(generation)
+            found = cache.get_many([GENERATION_KEY, CONTENT_GENERATION_KEY, version_key, key])
+            tokens = {
+                "generation": found.get(GENERATION_KEY) or current_token(cache, GENERATION_KEY),
+                # An address gets a version only once a page is stored for it (see _store), so
+                # requests for addresses that lead nowhere write nothing.
+                "path_version": found.get(version_key),
+            }
+            remember_generation(found.get(CONTENT_GENERATION_KEY) or current_token(cache, CONTENT_GENERATION_KEY))
         except Exception:
             logger.exception("Page cache unreachable; rendering without it")
             response = self.get_response(request)
@@ -300,32 +413,43 @@ class PageCacheMiddleware:
             return response
 
         entry = found.get(key)
-        if entry is not None and entry["generation"] == generation:
+        if (
+            entry is not None
+            and tokens["path_version"] is not None
+            and all(entry.get(name) == token for name, token in tokens.items())
+        ):
             response = self._rebuild(entry, request)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
-        # The generation is read before rendering: if a publish lands while this page renders, the
-        # copy is stored under the old generation and is never served.
+        # The tokens are read before rendering: if a publish lands while this page renders, the copy
+        # is stored under the old tokens and is never served.
         response = self.get_response(request)
         if _response_is_storable(request, response):
             _add_public_cache_control(response)
             # Browsers and CDNs revalidate after max-age; an unchanged page then costs a 304.
             set_response_etag(response)
             if request.method == "GET":
-                self._store(cache, key, generation, response)
+                self._store(cache, key, version_key, tokens, response)
             response[CACHE_STATUS_HEADER] = "miss"
         else:
             self._mark_uncacheable(response)
         return response
 
-    def _store(self, cache, key, generation, response):
-        entry = {
-            "generation": generation,
-            "status": response.status_code,
-            "headers": [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
-            "content": response.content,
-        }
+    def _store(self, cache, key, version_key, tokens, response):
         try:
+            if tokens["path_version"] is None:
+                # The address's first version (or one after an eviction). add() fails if a publish
+                # gave it one while this page rendered: the copy may be out of date, so skip it.
+                first_version = new_generation()
+                if not cache.add(version_key, first_version, timeout=None):
+                    return
+                tokens = {**tokens, "path_version": first_version}
+            entry = {
+                **tokens,
+                "status": response.status_code,
+                "headers": [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
+                "content": response.content,
+            }
             cache.set(key, entry, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
         except Exception:
             logger.exception("Could not store a page in the page cache")

@@ -301,6 +301,19 @@ class BasePage(Page):
             return []
         return super().get_sitemap_urls(request)
 
+    def pages_showing_this(self):
+        """The pages whose HTML shows something of this one, itself included; None for every page.
+
+        Publishing, unpublishing or saving the page retires these (and the pages linking to it)
+        from the page cache and the CDN (home/signals.py). Here: the page, its parent's listing,
+        the pages below it (their breadcrumbs) and its aliases. The home page and its children are
+        in the menu and on the home page, so they show everywhere. Page types that show elsewhere
+        add to this, or return None.
+        """
+        if self.depth <= 3:
+            return None
+        return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all()]
+
     def get_view_restrictions(self):
         # Wagtail checks these on every view with two queries; most pages are in no private section.
         if not may_be_restricted(self):

@@ -1,31 +1,38 @@
-"""Which parts of the site are private, looked up once per cache generation.
+"""Which parts of the site are private, looked up once per request.
 
-Wagtail asks the database on every page view whether the page or one of its ancestors has a view
-restriction, and again for every `.public()` listing. Most practices restrict nothing, or one
-staff-only section, so the answer barely ever changes: it is kept with the page cache's generation,
-which a saved or deleted restriction, a page move and a page save all retire (home/signals.py).
-Pages inside a private section, and sites that use aliases, still take Wagtail's own checks.
+Wagtail asks the database twice on every page view whether the page or one of its ancestors has a
+view restriction, and once more for every `.public()` listing. One query per request answers all of
+them: the paths of the restricted pages, and whether the site has aliases (an alias takes the
+restrictions of the page it copies, which its own path does not show, so pages on sites with aliases
+still get Wagtail's own checks). The answer is never kept beyond the request: whether a visitor may
+see a page must not depend on a cache being told about the change.
 """
 
 from django.db.models import Q
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
-from home.cache import for_current_generation
+from home.cache import for_this_request
 
 
 def _compute_sections():
-    sections = PageViewRestriction.objects.values_list("page__path", "page__depth").distinct()
-    return {
-        "sections": sorted(set(sections)),
-        # An alias takes the restrictions of the page it copies, which its own path does not show.
-        "aliases": Page.objects.filter(alias_of__isnull=False).exists(),
-    }
+    # Restricted pages and aliases in one query; Wagtail lets no alias have restrictions of its own.
+    rows = Page.objects.filter(Q(view_restrictions__isnull=False) | Q(alias_of__isnull=False))
+    sections, aliases = set(), False
+    for path, depth, alias_of_id in rows.values_list("path", "depth", "alias_of_id").distinct():
+        if alias_of_id is None:
+            sections.add((path, depth))
+        else:
+            aliases = True
+    return {"sections": sorted(sections), "aliases": aliases}
 
 
-def restricted_sections():
-    """{"sections": [(path, depth) of each restricted page], "aliases": whether any page is an alias}."""
-    return for_current_generation("privacy:sections", _compute_sections)
+def restricted_sections(refresh=False):
+    """{"sections": [(path, depth) of each restricted page], "aliases": whether any page is an alias}.
+
+    Looked up once per request, and afresh with `refresh`.
+    """
+    return for_this_request("privacy:sections", _compute_sections, refresh=refresh)
 
 
 def private_q():
@@ -38,8 +45,12 @@ def private_q():
 
 
 def may_be_restricted(page):
-    """False when no view restriction can apply to the page; True when Wagtail has to check."""
-    index = restricted_sections()
+    """False when no view restriction can apply to the page; True when Wagtail has to check.
+
+    Read afresh: this is the check Wagtail makes as it serves the page, and listings later in the
+    request use the same answer.
+    """
+    index = restricted_sections(refresh=True)
     return index["aliases"] or any(page.path.startswith(path) for path, _depth in index["sections"])
 
 

@@ -1,13 +1,14 @@
 """Keep the page cache and the CDN in step with what editors change.
 
-Anything a page shows — the page itself, its neighbours in menus and listings, practice settings,
-snippets, images, sites, privacy restrictions — retires the page cache's generation (see
-home/cache.py). The CDN, when one is configured, is purged as narrowly as the change allows: the
-published or unpublished page and its parent, whose listing shows it, or every live page when the
-change shows on all of them (a setting, a snippet, a menu entry, a move or a deletion).
+Publishing, unpublishing or saving a page retires the pages that show something of it (the page
+type says which: BasePage.pages_showing_this()) plus the pages that link to it (Wagtail's reference
+index): in the page cache by replacing their addresses' versions, at the CDN by purging them. A
+change that shows on every page (a setting, a snippet, an image, a site, a privacy restriction, the
+home page or a page in its menu, a clinic, a move, a new address, a deletion) replaces the site-wide
+generation and purges every live page (see home/cache.py).
 
 Both happen now and again once the transaction commits: the second closes the window in which a
-request could render the still-uncommitted old content under the new generation.
+request could render the still-uncommitted old content under the new tokens.
 """
 
 import logging
@@ -20,11 +21,11 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from home.cache import bump_generation, finish_request, start_request
+from home.cache import bump_generation, finish_request, retire_paths, start_request
 
 logger = logging.getLogger(__name__)
 
@@ -115,15 +116,56 @@ def _kind_of(model):
     return _kinds[model]
 
 
+def pages_linking_to(page):
+    """The pages whose content links to this page, or None when a setting or snippet does."""
+    page_ids = set()
+    for reference in ReferenceIndex.get_references_to(page).select_related("content_type"):
+        source = reference.content_type.model_class()
+        kind = _kind_of(source) if source is not None else "shared"
+        if kind == "page":
+            page_ids.add(int(reference.object_id))
+        elif kind == "shared":
+            return None
+        # Anything else (a form submission recording where a visitor came from) is never shown.
+    return list(Page.objects.filter(pk__in=page_ids))
+
+
+def pages_affected_by(page):
+    """The pages whose HTML shows something of `page`, or None when every page may."""
+    page = page.specific
+    showing = page.pages_showing_this() if hasattr(page, "pages_showing_this") else None
+    if showing is None:
+        return None
+    linking = pages_linking_to(page)
+    if linking is None:
+        return None
+    return {shown.pk: shown for shown in [*showing, *linking]}.values()
+
+
+def page_changed(page):
+    affected = pages_affected_by(page)
+    if affected is None:
+        content_changed()
+        schedule_cdn_purge(everything=True)
+        return
+    paths = sorted({parts[2] for parts in (shown.get_url_parts() for shown in affected) if parts})
+    retire_paths(paths)
+    transaction.on_commit(lambda: retire_paths(paths))
+    # Wagtail purges the page itself as the publish happens, before the transaction commits; a CDN
+    # refetching in between would keep the old copy, so these are purged after the commit.
+    schedule_cdn_purge(pages=Page.objects.filter(pk__in=[shown.pk for shown in affected]).specific())
+
+
 def on_model_saved(sender, instance, update_fields=None, **kwargs):
     kind = _kind_of(sender)
     if kind is None:
         return
-    if kind == "page" and update_fields is not None and set(update_fields) <= DRAFT_ONLY_FIELDS:
+    if kind == "page":
+        if update_fields is None or not set(update_fields) <= DRAFT_ONLY_FIELDS:
+            page_changed(instance)
         return
     content_changed()
-    if kind == "shared":
-        schedule_cdn_purge(everything=True)
+    schedule_cdn_purge(everything=True)
 
 
 def on_model_deleted(sender, instance, **kwargs):
@@ -136,20 +178,12 @@ def on_model_deleted(sender, instance, **kwargs):
 
 
 def on_page_published_or_unpublished(sender, instance, **kwargs):
-    content_changed()
-    if instance.show_in_menus:
-        # The main menu on every page lists it.
-        schedule_cdn_purge(everything=True)
-    else:
-        # Wagtail purges the page itself as the publish happens, before the transaction commits; a
-        # CDN refetching in between would keep the old copy, so purge it again after the commit.
-        parent = instance.get_parent()
-        schedule_cdn_purge(pages=[instance, parent.specific] if parent else [instance])
+    page_changed(instance)
 
 
-def on_page_moved(sender, instance, **kwargs):
+def on_address_changed(sender, instance, **kwargs):
     content_changed()
-    # The page and its subtree have new addresses; breadcrumbs and menus change with them.
+    # The page and its subtree have new addresses; breadcrumbs, links and menus change with them.
     schedule_cdn_purge(everything=True)
 
 
@@ -161,4 +195,5 @@ def connect():
     post_delete.connect(on_model_deleted, dispatch_uid="home.page_cache.deleted")
     page_published.connect(on_page_published_or_unpublished, dispatch_uid="home.page_cache.published")
     page_unpublished.connect(on_page_published_or_unpublished, dispatch_uid="home.page_cache.unpublished")
-    post_page_move.connect(on_page_moved, dispatch_uid="home.page_cache.moved")
+    post_page_move.connect(on_address_changed, dispatch_uid="home.page_cache.moved")
+    page_slug_changed.connect(on_address_changed, dispatch_uid="home.page_cache.slug_changed")

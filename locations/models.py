@@ -189,6 +189,11 @@ class LocationPage(BasePage):
     # What clinic_node() reads beyond the page's own fields: prefetch these when listing clinics.
     HOURS_RELATIONS = ("opening_hours", "special_hours")
 
+    def pages_showing_this(self):
+        # The primary clinic is in every page's footer and title template, and any clinic can
+        # become primary; clinics change rarely.
+        return None
+
     @classmethod
     def live_clinics(cls):
         """Every live, public clinic with its hours, primary first, kept per page-cache generation.

@@ -140,8 +140,8 @@ STORAGES = {
 }
 
 # Redis when REDIS_URL is set (shared by every app server: the page cache and its invalidation
-# need that), otherwise this process's memory. Short socket timeouts: a cache outage slows
-# nothing down, requests just render without it.
+# need that), otherwise this process's memory. Short socket timeouts, and a backend that answers
+# misses while Redis is down (home.cache.RedisCache): an outage means rendering without the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

@@ -16,7 +16,7 @@ from django.urls import resolve
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import Page, PageViewRestriction
 
-from conditions.models import ConditionPage
+from conditions.models import ConditionPage, LocalConditionPage
 from home.cache import PageCacheMiddleware, bump_generation, for_current_generation
 from home.models import PracticeSettings, StandardPage
 from locations.models import LocationIndexPage, LocationPage
@@ -275,6 +275,12 @@ class PageCacheTests(TestCase):
             self.assertEqual(response.status_code, 404)
             self.assertNotIn(CACHE_STATUS, response)
 
+    def test_requests_for_missing_addresses_do_not_push_stored_pages_out(self):
+        self.client.get(SEED_URL)
+        for number in range(400):
+            self.assertEqual(self.client.get(f"/wp-admin/probe-{number}/").status_code, 404)
+        self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
+
     def test_admin_preview_is_never_served_from_the_cache(self):
         self.client.force_login(self.editor)
         response = self.client.get(f"/admin/pages/{self.seed.pk}/view_draft/")
@@ -306,6 +312,104 @@ def cookie_setting_page_view(request):
     response = HttpResponse("<p>Welcome</p>", content_type="text/html; charset=utf-8")
     response.set_cookie("seen_banner", "1")
     return response
+
+
+class TargetedInvalidationTests(TestCase):
+    """Publishing a page retires the pages that show it and leaves every other page cached."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.contact = Page.objects.get(slug="contact")
+        with cls.captureOnCommitCallbacks(execute=True):  # Wagtail indexes links once a save commits
+            cls.knee = factories.make_condition(title="Knee pain", slug="knee-pain")
+            cls.linking = factories.make_condition(
+                title="Hip pain",
+                slug="hip-pain",
+                body=[("call_to_action", {"text": "Knee too?", "link_label": "Knee pain", "page": cls.knee})],
+            )
+            cls.local = cls.knee.add_child(
+                instance=LocalConditionPage(
+                    title="Knee pain in Charleston",
+                    slug="charleston",
+                    summary="Knee care at our Charleston clinic.",
+                    location=LocationPage.objects.get(slug="charleston"),
+                )
+            )
+            cls.local.save_revision().publish()
+        cls.urls = {
+            "knee": "/conditions/knee-pain/",
+            "index": "/conditions/",
+            "local": "/conditions/knee-pain/charleston/",
+            "linking": "/conditions/hip-pain/",
+            "seed": SEED_URL,
+            "clinic": "/locations/charleston/",
+            "home": "/",
+        }
+
+    def statuses_after(self, change):
+        for url in self.urls.values():
+            self.assertEqual(self.client.get(url).status_code, 200, url)
+        with self.captureOnCommitCallbacks(execute=True):
+            change()
+        self.urls["knee"] = Page.objects.get(pk=self.knee.pk).url
+        self.urls["local"] = Page.objects.get(pk=self.local.pk).url
+        return {name: self.client.get(url).get(CACHE_STATUS) for name, url in self.urls.items()}
+
+    def test_publishing_a_condition_retires_it_its_list_its_local_pages_and_pages_linking_to_it(self):
+        statuses = self.statuses_after(lambda: publish_change(self.knee, summary="Knee pain, new summary."))
+
+        self.assertEqual(
+            statuses,
+            {
+                "knee": "miss",
+                "index": "miss",
+                "local": "miss",
+                "linking": "miss",
+                "seed": "hit",
+                "clinic": "hit",
+                "home": "hit",
+            },
+        )
+        self.assertContains(self.client.get(self.urls["index"]), "Knee pain, new summary.")
+
+    def test_publishing_a_condition_retires_the_clinics_that_treat_it(self):
+        statuses = self.statuses_after(lambda: publish_change(self.seed, title="Sciatica"))
+
+        self.assertEqual(statuses["seed"], "miss")
+        self.assertEqual(statuses["clinic"], "miss")
+        self.assertEqual(statuses["knee"], "hit")
+        self.assertContains(self.client.get(self.urls["clinic"]), "Sciatica")
+
+    def test_unpublishing_a_page_retires_the_pages_that_showed_it(self):
+        statuses = self.statuses_after(lambda: ConditionPage.objects.get(pk=self.knee.pk).unpublish())
+
+        self.assertEqual(self.client.get(self.urls["knee"]).status_code, 404)
+        self.assertEqual(statuses["local"], "miss")  # its breadcrumbs
+        self.assertEqual(statuses["index"], "miss")
+        self.assertEqual(statuses["linking"], "miss")
+        self.assertEqual(statuses["seed"], "hit")
+        self.assertNotContains(self.client.get(self.urls["index"]), "Knee pain")
+
+    def test_a_page_with_an_accented_address_is_retired_too(self):
+        page = factories.make_condition(title="Hüftschmerz", slug="hüftschmerz")
+        url = "/conditions/hüftschmerz/"
+        self.client.get(url)
+        self.assertEqual(self.client.get(url)[CACHE_STATUS], "hit")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            publish_change(page, summary="Updated for visitors.")
+
+        self.assertContains(self.client.get(url), "Updated for visitors.")
+
+    def test_a_change_every_page_shows_retires_every_page(self):
+        for change in (
+            lambda: publish_change(self.contact, title="Book a visit"),  # a page in the menu
+            lambda: publish_change(LocationPage.objects.get(slug="charleston"), phone="843-555-0142"),
+            lambda: publish_change(self.knee, slug="knee"),  # a new address
+        ):
+            statuses = self.statuses_after(change)
+            self.assertEqual(set(statuses.values()), {"miss"}, statuses)
 
 
 class ResponsesThatMustNotBeSharedTests(TestCase):
@@ -359,10 +463,12 @@ class CdnPurgeTests(TestCase):
     def purged_paths(self):
         return {url.split("://", 1)[1].split("/", 1)[1] for url in RecordingPurgeBackend.purged}
 
-    def test_publishing_a_condition_purges_it_and_the_condition_list(self):
+    def test_publishing_a_condition_purges_it_the_condition_list_and_the_clinics_listing_it(self):
         with self.captureOnCommitCallbacks(execute=True):
             publish_change(self.seed, summary="Updated summary.")
-        self.assertEqual(self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/"})
+        self.assertEqual(
+            self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/", "locations/charleston/"}
+        )
 
     def test_the_purge_is_repeated_once_the_publish_is_committed(self):
         with self.captureOnCommitCallbacks() as after_commit:
@@ -370,7 +476,9 @@ class CdnPurgeTests(TestCase):
         RecordingPurgeBackend.purged.clear()  # what was purged while the transaction was open
         for callback in after_commit:
             callback()
-        self.assertEqual(self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/"})
+        self.assertEqual(
+            self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/", "locations/charleston/"}
+        )
 
     def test_changing_a_practice_setting_purges_every_live_page(self):
         with self.captureOnCommitCallbacks(execute=True):
@@ -408,10 +516,31 @@ class ValuesKeptPerGenerationTests(TestCase):
 
         self.assertEqual(for_current_generation("test-menu", lambda: {"menu": []}), {"menu": ["Conditions"]})
 
+    def test_nothing_is_kept_for_a_value_that_is_not_there(self):
+        self.assertIsNone(for_current_generation("test-menu", lambda: None))
+        self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
+
     def test_an_unreachable_cache_means_computing_afresh(self):
         broken = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=broken):
             self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
+
+    @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+    def test_with_caching_switched_off_every_value_is_computed_afresh(self):
+        self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
+        self.assertEqual(for_current_generation("test-menu", lambda: ["Locations"]), ["Locations"])
+
+
+class ValuesKeptPerGenerationOnRedisTests(ValuesKeptPerGenerationTests):
+    """The same with Redis, where each worker also keeps its own copies."""
+
+    def setUp(self):
+        require_redis()
+        prefix = f"test-{uuid.uuid4().hex}"
+        settings_override = override_settings(CACHES=redis_caches(prefix))
+        settings_override.enable()
+        self.addCleanup(settings_override.disable)
+        self.addCleanup(forget_redis_keys, prefix)
 
 
 class RedisPageCacheTests(TestCase):

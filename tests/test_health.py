@@ -145,3 +145,26 @@ def test_gunicorn_takes_its_worker_count_from_the_environment():
     assert config["workers"] == "3"
     assert config["threads"] == "4"
     assert config["worker_class"] == "gthread"
+
+
+class CacheOutageTests(TestCase):
+    """With the cache server down, pages are rendered from the database instead of failing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+
+    def test_pages_and_the_form_still_work_and_readiness_reports_the_cache(self):
+        unreachable = {
+            "default": {"BACKEND": "home.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
+        }
+        with override_settings(CACHES=unreachable):
+            page = self.client.get("/conditions/sciatica-back-spasms/")
+            home = self.client.get("/")
+            form = self.client.get("/contact/")
+            ready = self.client.get("/readyz")
+
+        self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
+        self.assertEqual(home.status_code, 200)
+        self.assertEqual(form.status_code, 200)
+        self.assertEqual(ready.status_code, 503)

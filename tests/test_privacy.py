@@ -1,5 +1,8 @@
 """Private sections stay private while the list of them is kept between requests (home/privacy.py)."""
 
+from unittest import mock
+
+from django.core.cache import caches
 from django.test import TestCase, override_settings
 from wagtail.models import PageViewRestriction
 
@@ -38,6 +41,14 @@ class PrivateSectionTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'name="password"')
         self.assertNotContains(response, "Sciatica / Back Spasms Treatment")
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_a_restriction_protects_the_page_even_when_the_cache_missed_the_change(self):
+        self.assertEqual(self.client.get(SEED_URL).status_code, 200)
+        with mock.patch.object(type(caches["default"]), "set_many", side_effect=ConnectionError("cache unreachable")):
+            PageViewRestriction.objects.create(page=self.seed, restriction_type=PageViewRestriction.LOGIN)
+
+        self.assert_asks_to_sign_in(SEED_URL)
 
     def test_an_alias_of_a_private_page_is_private_too(self):
         self.seed.create_alias(update_slug="sciatica-copy")
