@@ -72,7 +72,7 @@ def _answer_when_unreachable(default):
         def wrapper(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
-            except self._lib.exceptions.ConnectionError:  # includes timeouts
+            except (self._lib.exceptions.ConnectionError, self._lib.exceptions.TimeoutError):
                 logger.warning("Redis unreachable: cache %s answered as a miss", method.__name__)
                 return default(*args) if callable(default) else default
 
@@ -131,14 +131,7 @@ def new_generation():
 def bump_generation():
     """Retire every stored page and kept value. Safe to call when the cache server is unreachable."""
     _forget_request_state()
-    try:
-        page_cache().set_many(
-            {GENERATION_KEY: new_generation(), CONTENT_GENERATION_KEY: new_generation()}, timeout=None
-        )
-    except Exception:
-        # Publishing must not fail because of the cache. Should the cache be back before the next
-        # change, pages stored earlier stay served for at most PAGE_CACHE_SECONDS; the error is logged.
-        logger.exception("Could not bump the page cache generation")
+    _replace_tokens({GENERATION_KEY: new_generation(), CONTENT_GENERATION_KEY: new_generation()})
 
 
 def path_version_key(path):
@@ -151,10 +144,29 @@ def retire_paths(paths):
     # Page URLs are percent-encoded; request.path, which the middleware reads, is not.
     tokens = {path_version_key(unquote(path)): new_generation() for path in paths}
     tokens[CONTENT_GENERATION_KEY] = new_generation()
+    _replace_tokens(tokens)
+
+
+def _replace_tokens(tokens):
+    """Store new tokens, and say loudly when the cache did not take them.
+
+    Publishing must not fail because of the cache, but the pages it should have retired stay
+    served for up to PAGE_CACHE_SECONDS (and the CDN's copies for PAGE_CACHE_CDN_SECONDS): an
+    operator needs to know. The cache backend answers a write it could not make without an error
+    (home.cache.RedisCache), so the write is read back.
+    """
+    cache = page_cache()
     try:
-        page_cache().set_many(tokens, timeout=None)
+        cache.set_many(tokens, timeout=None)
+        taken = cache.get(CONTENT_GENERATION_KEY) == tokens[CONTENT_GENERATION_KEY]
     except Exception:
-        logger.exception("Could not retire %d pages in the page cache", len(paths))
+        logger.exception("The page cache failed while retiring pages")
+        taken = False
+    if not taken:
+        logger.error(
+            "The page cache did not take a change: stored pages it affects may be served unchanged for "
+            "up to PAGE_CACHE_SECONDS. Run bump_generation() once the cache is back."
+        )
 
 
 def current_token(cache, key):
@@ -428,21 +440,36 @@ class PageCacheMiddleware:
             _add_public_cache_control(response)
             # Browsers and CDNs revalidate after max-age; an unchanged page then costs a 304.
             set_response_etag(response)
-            if request.method == "GET":
-                self._store(cache, key, version_key, tokens, response)
+            if not self._store(cache, key, version_key, tokens, response, keep=request.method == "GET"):
+                # A change landed while the page rendered: this copy may show the old content, and
+                # the CDN's purge may already have happened, so no one may keep it.
+                response["Cache-Control"] = "private, no-store"
             response[CACHE_STATUS_HEADER] = "miss"
         else:
             self._mark_uncacheable(response)
         return response
 
-    def _store(self, cache, key, version_key, tokens, response):
+    def _store(self, cache, key, version_key, tokens, response, keep=True):
+        """Store the page under the tokens read before it rendered; False if they have changed since.
+
+        With `keep` false (a HEAD request) only the check is made.
+        """
+        if tokens["generation"] is None:
+            # No cache to store in (unreachable, or one that keeps nothing); the CDN is still purged
+            # on publish, so the page keeps its public headers.
+            return True
         try:
+            now = cache.get_many([GENERATION_KEY, version_key])
+            if now.get(GENERATION_KEY) != tokens["generation"] or now.get(version_key) != tokens["path_version"]:
+                return False
+            if not keep:
+                return True
             if tokens["path_version"] is None:
                 # The address's first version (or one after an eviction). add() fails if a publish
-                # gave it one while this page rendered: the copy may be out of date, so skip it.
+                # gave it one in the meantime.
                 first_version = new_generation()
                 if not cache.add(version_key, first_version, timeout=None):
-                    return
+                    return False
                 tokens = {**tokens, "path_version": first_version}
             entry = {
                 **tokens,
@@ -453,6 +480,7 @@ class PageCacheMiddleware:
             cache.set(key, entry, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
         except Exception:
             logger.exception("Could not store a page in the page cache")
+        return True
 
     def _rebuild(self, entry, request):
         response = HttpResponse(entry["content"], status=entry["status"])

@@ -2,10 +2,12 @@
 
 import os
 import uuid
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -17,7 +19,7 @@ from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import Page, PageViewRestriction
 
 from conditions.models import ConditionPage, LocalConditionPage
-from home.cache import PageCacheMiddleware, bump_generation, for_current_generation
+from home.cache import PageCacheMiddleware, bump_generation, for_current_generation, retire_paths
 from home.models import PracticeSettings, StandardPage
 from locations.models import LocationIndexPage, LocationPage
 from tests import factories
@@ -64,6 +66,16 @@ def redis_caches(prefix):
             "KEY_PREFIX": prefix,
         }
     }
+
+
+def use_a_redis_cache_of_its_own(test):
+    """Point the test at the Redis server, under a key prefix no other test run shares."""
+    require_redis()
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings_override = override_settings(CACHES=redis_caches(prefix))
+    settings_override.enable()
+    test.addCleanup(settings_override.disable)
+    test.addCleanup(forget_redis_keys, prefix)
 
 
 def publish_change(page, **fields):
@@ -280,6 +292,33 @@ class PageCacheTests(TestCase):
         for number in range(400):
             self.assertEqual(self.client.get(f"/wp-admin/probe-{number}/").status_code, 404)
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
+
+    def test_a_page_rendered_while_a_change_lands_is_kept_by_no_one(self):
+        original = ConditionPage.get_context
+
+        def context_while_an_editor_publishes(page, request, *args, **kwargs):
+            context = original(page, request, *args, **kwargs)
+            retire_paths([SEED_URL])
+            return context
+
+        for visit in ("first visit to the address", "visit after an earlier change"):
+            with self.subTest(visit):
+                with mock.patch.object(ConditionPage, "get_context", context_while_an_editor_publishes):
+                    response = self.client.get(SEED_URL)
+
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Cache-Control"], "private, no-store")
+                self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "miss")
+                self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
+                retire_paths([SEED_URL])
+
+    def test_a_change_the_cache_did_not_take_is_reported_as_an_error(self):
+        with (
+            mock.patch.object(type(caches["default"]), "set_many", lambda *args, **kwargs: None),
+            self.assertLogs("home.cache", "ERROR") as logs,
+        ):
+            publish_change(self.seed, summary="A change the cache never hears of.")
+        self.assertIn("did not take a change", logs.output[0])
 
     def test_admin_preview_is_never_served_from_the_cache(self):
         self.client.force_login(self.editor)
@@ -535,12 +574,7 @@ class ValuesKeptPerGenerationOnRedisTests(ValuesKeptPerGenerationTests):
     """The same with Redis, where each worker also keeps its own copies."""
 
     def setUp(self):
-        require_redis()
-        prefix = f"test-{uuid.uuid4().hex}"
-        settings_override = override_settings(CACHES=redis_caches(prefix))
-        settings_override.enable()
-        self.addCleanup(settings_override.disable)
-        self.addCleanup(forget_redis_keys, prefix)
+        use_a_redis_cache_of_its_own(self)
 
 
 class RedisPageCacheTests(TestCase):
@@ -551,12 +585,7 @@ class RedisPageCacheTests(TestCase):
         cls.seed = factories.load_demo_site()
 
     def setUp(self):
-        require_redis()
-        prefix = f"test-{uuid.uuid4().hex}"
-        settings_override = override_settings(CACHES=redis_caches(prefix))
-        settings_override.enable()
-        self.addCleanup(settings_override.disable)
-        self.addCleanup(forget_redis_keys, prefix)
+        use_a_redis_cache_of_its_own(self)
 
     def test_hit_and_invalidation_on_redis(self):
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "miss")

@@ -168,3 +168,19 @@ class CacheOutageTests(TestCase):
         self.assertEqual(home.status_code, 200)
         self.assertEqual(form.status_code, 200)
         self.assertEqual(ready.status_code, 503)
+
+    def test_a_cache_server_that_stops_answering_only_slows_pages_down(self):
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # accepts connections, never answers
+        self.addCleanup(silent.close)
+        hung = {
+            "default": {
+                "BACKEND": "home.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.05, "socket_timeout": 0.05},
+            }
+        }
+        with override_settings(CACHES=hung):
+            page = self.client.get("/conditions/sciatica-back-spasms/")
+        self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
