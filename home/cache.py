@@ -70,10 +70,16 @@ def _answer_when_unreachable(default):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
+            if not getattr(_request_state, "cache_reachable", True):
+                # Already failed in this request: a server that does not answer would otherwise
+                # cost a socket timeout for every cache call the page makes.
+                return default(*args) if callable(default) else default
             try:
                 return method(self, *args, **kwargs)
             except (self._lib.exceptions.ConnectionError, self._lib.exceptions.TimeoutError):
                 logger.warning("Redis unreachable: cache %s answered as a miss", method.__name__)
+                if _in_request():
+                    _request_state.cache_reachable = False
                 return default(*args) if callable(default) else default
 
         return wrapper
@@ -203,11 +209,13 @@ def _forget_request_state():
 
 def start_request(**kwargs):
     _request_state.in_request = True
+    _request_state.cache_reachable = True
     _forget_request_state()
 
 
 def finish_request(**kwargs):
     _request_state.in_request = False
+    _request_state.cache_reachable = True
     _forget_request_state()
 
 

@@ -181,6 +181,8 @@ class CacheOutageTests(TestCase):
                 "OPTIONS": {"socket_connect_timeout": 0.05, "socket_timeout": 0.05},
             }
         }
-        with override_settings(CACHES=hung):
+        with override_settings(CACHES=hung), self.assertLogs("home.cache", "WARNING") as logs:
             page = self.client.get("/conditions/sciatica-back-spasms/")
         self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
+        # Once the server has failed to answer, the rest of the request does not wait for it again.
+        self.assertEqual(len([line for line in logs.output if "Redis unreachable" in line]), 1)
