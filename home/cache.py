@@ -61,7 +61,7 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
 def _answer_when_unreachable(default):
-    """Decorate a cache client method: when Redis cannot be reached, log it and return `default`.
+    """Decorate a cache client method: when Redis fails, log it and return `default`.
 
     Wagtail and Django read the cache on every page (site root paths, sessions aside); an outage
     of the cache server must slow pages down to uncached rendering, not turn them into errors.
@@ -76,8 +76,9 @@ def _answer_when_unreachable(default):
                 return default(*args) if callable(default) else default
             try:
                 return method(self, *args, **kwargs)
-            except (self._lib.exceptions.ConnectionError, self._lib.exceptions.TimeoutError):
-                logger.warning("Redis unreachable: cache %s answered as a miss", method.__name__)
+            except self._lib.exceptions.RedisError as error:
+                # Refused, timed out, or refusing writes (out of memory under a noeviction policy).
+                logger.warning("Redis unreachable (%s): cache %s answered as a miss", error, method.__name__)
                 if _in_request():
                     _request_state.cache_reachable = False
                 return default(*args) if callable(default) else default

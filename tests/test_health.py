@@ -1,4 +1,4 @@
-"""Health checks, and what visitors see when the database goes away."""
+"""Health checks, and what visitors see when the database or the cache goes away."""
 
 import json
 import os
@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from unittest import mock
 
 from django.test import TestCase, override_settings
 
@@ -186,3 +187,12 @@ class CacheOutageTests(TestCase):
         self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
         # Once the server has failed to answer, the rest of the request does not wait for it again.
         self.assertEqual(len([line for line in logs.output if "Redis unreachable" in line]), 1)
+
+    def test_a_cache_server_that_refuses_writes_only_slows_pages_down(self):
+        import redis
+
+        full = redis.exceptions.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+        cache = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}}
+        with override_settings(CACHES=cache), mock.patch.object(redis.Redis, "execute_command", side_effect=full):
+            page = self.client.get("/conditions/sciatica-back-spasms/")
+        self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
