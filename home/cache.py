@@ -27,6 +27,7 @@ import functools
 import hashlib
 import logging
 import pickle
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -36,6 +37,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -60,6 +62,65 @@ UNSTORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
+class CircuitBreaker:
+    """Stops asking a cache server that failed, for BREAKER_SECONDS, in every thread of this process.
+
+    A Redis that accepts connections but never answers costs each call its socket timeout; without
+    the breaker every request would wait that long again. While the breaker is open, calls answer at
+    once as misses. When the pause is over, one call tries the server again (the others keep
+    answering at once): if it answers, the breaker closes; if not, it stays open for another pause.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.open_until = 0.0
+        self._lock = threading.Lock()
+
+    def allows_a_call(self):
+        if not self.open_until:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            if now < self.open_until:
+                return False
+            # This caller probes the server; the others keep answering at once while it does.
+            self.open_until = now + self.seconds
+            return True
+
+    def succeeded(self):
+        if self.open_until:
+            self.open_until = 0.0
+
+    def failed(self):
+        with self._lock:
+            was_closed = not self.open_until
+            self.open_until = time.monotonic() + self.seconds
+        return was_closed
+
+    @property
+    def is_open(self):
+        return bool(self.open_until) and time.monotonic() < self.open_until
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(servers):
+    """The breaker shared by every cache client of this process that talks to these servers."""
+    key = tuple(servers)
+    breaker = _breakers.get(key)
+    if breaker is None:
+        with _breakers_lock:
+            breaker = _breakers.setdefault(key, CircuitBreaker(getattr(settings, "CACHE_BREAKER_SECONDS", 5)))
+    return breaker
+
+
+def reset_breakers():
+    """Close every breaker (tests, and after the operator knows the server is back)."""
+    _breakers.clear()
+
+
 def _answer_when_unreachable(default):
     """Decorate a cache client method: when Redis fails, log it and return `default`.
 
@@ -70,22 +131,34 @@ def _answer_when_unreachable(default):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
-            if not getattr(_request_state, "cache_reachable", True):
-                # Already failed in this request: a server that does not answer would otherwise
-                # cost a socket timeout for every cache call the page makes.
+            breaker = breaker_for(self._servers)
+            if not breaker.allows_a_call():
                 return default(*args) if callable(default) else default
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
             except self._lib.exceptions.RedisError as error:
                 # Refused, timed out, or refusing writes (out of memory under a noeviction policy).
-                logger.warning("Redis unreachable (%s): cache %s answered as a miss", error, method.__name__)
-                if _in_request():
-                    _request_state.cache_reachable = False
+                if breaker.failed():
+                    logger.warning(
+                        "Redis unreachable (%s): cache %s answered as a miss; not asked again for %s s",
+                        error,
+                        method.__name__,
+                        breaker.seconds,
+                    )
                 return default(*args) if callable(default) else default
+            breaker.succeeded()
+            return result
 
         return wrapper
 
     return decorate
+
+
+def cache_is_answering(cache=None):
+    """False while the cache server's breaker is open (it failed moments ago)."""
+    cache = cache or page_cache()
+    servers = getattr(cache, "_servers", None)
+    return servers is None or not breaker_for(servers).is_open
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -163,6 +236,8 @@ def _replace_tokens(tokens):
     (home.cache.RedisCache), so the write is read back.
     """
     cache = page_cache()
+    if isinstance(cache, DummyCache):
+        return True  # keeps nothing, so nothing stored can be out of date
     try:
         cache.set_many(tokens, timeout=None)
         taken = cache.get(CONTENT_GENERATION_KEY) == tokens[CONTENT_GENERATION_KEY]
@@ -171,9 +246,90 @@ def _replace_tokens(tokens):
         taken = False
     if not taken:
         logger.error(
-            "The page cache did not take a change: stored pages it affects may be served unchanged for "
-            "up to PAGE_CACHE_SECONDS. Run bump_generation() once the cache is back."
+            "The page cache did not take a change: no stored page is served by this process until every "
+            "stored page has been retired (manage.py settle_page_cache retries it)."
         )
+        _record_missed_change()
+    return taken
+
+
+# --- Changes the cache missed ---------------------------------------------------------------
+#
+# When Redis fails at the moment of a change (a new privacy restriction, say) but answers again
+# afterwards, the stored copies still carry valid tokens. The miss is recorded in the database and
+# in this process; until a later retirement of every stored page succeeds, this process serves no
+# stored page and retries on each request. A process starting up asks the database once, so a
+# recorded miss outlives the process that saw it; `manage.py settle_page_cache` (cron) retries too.
+
+_missed_state = {"checked": False, "pending": False}
+
+
+def _record_missed_change():
+    from django.db import transaction
+
+    from home.models import MissedCacheChange
+
+    _missed_state["pending"] = True
+    try:
+        with transaction.atomic():
+            MissedCacheChange.objects.create()
+    except Exception:
+        logger.exception("Could not record the missed page-cache change in the database")
+
+
+def settle_missed_changes(check_database=True):
+    """Retire every stored page if a change was missed; True when nothing is outstanding any more."""
+    from django.db import transaction
+
+    from home.models import MissedCacheChange
+
+    if not _missed_state["pending"] and not (check_database and MissedCacheChange.objects.exists()):
+        return True
+    newest = MissedCacheChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    cache = page_cache()
+    tokens = {GENERATION_KEY: new_generation(), CONTENT_GENERATION_KEY: new_generation()}
+    try:
+        cache.set_many(tokens, timeout=None)
+        taken = cache.get(CONTENT_GENERATION_KEY) == tokens[CONTENT_GENERATION_KEY]
+    except Exception:
+        taken = False
+    if not taken:
+        return False
+    _forget_request_state()
+    if newest is not None:
+        with transaction.atomic():
+            MissedCacheChange.objects.filter(pk__lte=newest).delete()
+    _missed_state["pending"] = False
+    logger.warning("The page cache has retired every stored page after a change it had missed")
+    return True
+
+
+def _no_missed_change():
+    """True when stored pages may be served: no change is known to be missing from the cache."""
+    if not _missed_state["checked"]:
+        # Once per process: a change missed before this process started is in the database.
+        from home.models import MissedCacheChange
+
+        try:
+            _missed_state["pending"] = _missed_state["pending"] or MissedCacheChange.objects.exists()
+        except Exception:
+            # The database is down: stored pages are what keeps the site up, and no change can be
+            # made meanwhile. Asked again on the next request.
+            logger.warning("Could not read missed page-cache changes", exc_info=True)
+            return not _missed_state["pending"]
+        _missed_state["checked"] = True
+    if not _missed_state["pending"]:
+        return True
+    try:
+        return settle_missed_changes(check_database=False)
+    except Exception:
+        logger.warning("Could not settle the missed page-cache change", exc_info=True)
+        return False
+
+
+def forget_missed_changes():
+    """Forget this process's knowledge of missed changes (tests)."""
+    _missed_state.update(checked=False, pending=False)
 
 
 def current_token(cache, key):
@@ -210,13 +366,11 @@ def _forget_request_state():
 
 def start_request(**kwargs):
     _request_state.in_request = True
-    _request_state.cache_reachable = True
     _forget_request_state()
 
 
 def finish_request(**kwargs):
     _request_state.in_request = False
-    _request_state.cache_reachable = True
     _forget_request_state()
 
 
@@ -411,6 +565,12 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not _is_candidate(request):
+            response = self.get_response(request)
+            self._mark_uncacheable(response)
+            return response
+
+        if not _no_missed_change():
+            # A change may be missing from the stored pages: render afresh until it is made good.
             response = self.get_response(request)
             self._mark_uncacheable(response)
             return response
