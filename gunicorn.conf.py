@@ -12,7 +12,12 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104
 
 # Two workers per core plus one: a page render waits on the database and the cache now and then.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers: a client that sends its request slowly holds one thread, not a whole worker, and
+# a connection that sends nothing waits in the worker's poller without holding any. A few threads
+# per worker also let a request that waits on a busy database (an appointment may wait up to
+# APPOINTMENT_STORE_TIMEOUT) run without the arbiter taking the worker for hung. Many slow clients
+# at once still need the buffering proxy in docs/deployment.md in front.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -2,12 +2,11 @@
 
 import logging
 import re
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -145,24 +144,20 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
 
     @sensitive_variables()
     def process_form_submission(self, form):
-        """Store the request, then (after commit) queue the email that tells the front desk."""
-        from appointments.notifications import queue_notification
-
+        """Store the request. The email that tells the front desk is sent by the notification worker
+        (`send_pending_notifications`), never while the patient waits."""
         clinic_fields = [field.clean_name for field in self.get_form_fields() if field.field_type == "clinic"]
         data = form.submission_data()
         source = form.source_page()
         with transaction.atomic():
-            submission = AppointmentRequest.objects.create(
+            wait_for_a_busy_database()
+            return AppointmentRequest.objects.create(
                 page=self,
                 form_data=data,
                 clinic=next((data[name] for name in clinic_fields if data.get(name)), ""),
                 source_page=source,
                 source_title=source.title[:255] if source else "",
             )
-            # On commit, so that a failing mail server can neither roll the request back nor delay
-            # the commit, and so that nothing is sent for a request that was rolled back.
-            transaction.on_commit(partial(queue_notification, submission.pk), robust=True)
-        return submission
 
     # --- where the visitor came from -------------------------------------------------------
 
@@ -212,7 +207,18 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
                 logger.info("Appointment form: discarded a post that looked automated (page %s).", self.pk)
                 return self.redirect_to_thanks(request)
             if form.is_valid():
-                self.process_form_submission(form)
+                try:
+                    self.process_form_submission(form)
+                except DatabaseError:
+                    # Logged with the traceback; the log filter withholds the exception's message,
+                    # which can quote the values being written.
+                    logger.exception(
+                        "Appointment form: a request could not be stored; the visitor was asked to send it "
+                        "again or call (page %s).",
+                        self.pk,
+                        extra={"request": request},
+                    )
+                    return self.render_form(request, form, not_stored=True)
                 return self.redirect_to_thanks(request)
         return self.render_form(request, form)
 
@@ -220,10 +226,13 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
         # 303: the browser fetches the thank-you page with GET, so a refresh cannot post again.
         return HttpResponseRedirect(self.get_url(request) + self.reverse_subpage("thanks"), status=303)
 
-    def render_form(self, request, form):
+    def render_form(self, request, form, not_stored=False):
         context = self.get_context(request)
         context["form"] = form
-        response = TemplateResponse(request, self.get_template(request), context)
+        context["not_stored"] = not_stored
+        # 503 when the request could not be stored: the answers are in the form, nothing was lost.
+        status = 503 if not_stored else 200
+        response = TemplateResponse(request, self.get_template(request), context, status=status)
         # The page holds a CSRF token and the visitor's own start time: it must never be cached.
         add_never_cache_headers(response)
         return response
@@ -240,6 +249,19 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
         context = self.get_context(request)
         context["form"] = self.get_form(page=self, user=request.user)
         return TemplateResponse(request, self.get_template(request), context)
+
+
+def wait_for_a_busy_database():
+    """Let the insert of a request wait out a busy database for APPOINTMENT_STORE_TIMEOUT seconds.
+
+    Pages give up on a statement after DATABASE_STATEMENT_TIMEOUT (PostgreSQL); a patient's request
+    is worth waiting longer for. SQLite waits its busy timeout, which settings make as long.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        milliseconds = int(settings.APPOINTMENT_STORE_TIMEOUT * 1000)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
 
 
 class AppointmentRequest(AbstractFormSubmission):

@@ -1,10 +1,14 @@
 """Telling the front desk that a request arrived, exactly once, whatever the mail server does.
 
-Every request starts pending (notified_at is empty). A sender first claims the row with a conditional
-UPDATE, which only one process can win on SQLite and PostgreSQL alike; it then sends and marks the
-row sent, or releases the claim on failure so that `send_pending_notifications` retries it. A claim
-left behind by a process that died mid-send is taken over after CLAIM_TIMEOUT: that is the one case in
-which an email could go out twice, and only if the crash fell between sending and marking.
+Nothing is sent while the patient waits: the request is stored, and the stored row is the queue.
+`manage.py send_pending_notifications` (run as a worker with `--every`, or from cron) sends what is
+pending. Every request starts pending (notified_at is empty). A sender first claims the row with a
+conditional UPDATE, which only one process can win on SQLite and PostgreSQL alike; it then sends and
+marks the row sent, or releases the claim on failure so that the next run retries it. A send that
+takes longer than EMAIL_SEND_DEADLINE seconds in all (a server that drips its answer a byte at a
+time) is cut off by the mail backend (home.mail) and counts as failed. A claim left behind by a
+process that died mid-send is taken over after claim_timeout(): that is the one case in which an
+email could go out twice, and only if the crash fell between sending and marking.
 """
 
 import enum
@@ -18,14 +22,20 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from appointments.models import AppointmentRequest
 
 logger = logging.getLogger(__name__)
 
-# Far longer than a send can take (production's EMAIL_TIMEOUT is 10 s).
-CLAIM_TIMEOUT = timedelta(minutes=15)
+
+def send_deadline():
+    """Seconds a whole send may take, however the server answers (home.mail.EmailBackend)."""
+    return float(getattr(settings, "EMAIL_SEND_DEADLINE", 30))
+
+
+def claim_timeout():
+    """After this, a claim is taken to belong to a sender that died: twice the longest send."""
+    return timedelta(seconds=2 * send_deadline() + 30)
 
 
 class Outcome(enum.StrEnum):
@@ -36,20 +46,16 @@ class Outcome(enum.StrEnum):
 
 def pending_requests():
     """Requests whose email has not gone out and that no live process is sending."""
-    stale = timezone.now() - CLAIM_TIMEOUT
+    stale = timezone.now() - claim_timeout()
     return AppointmentRequest.objects.filter(notified_at__isnull=True).filter(
         Q(notification_claimed_at__isnull=True) | Q(notification_claimed_at__lt=stale)
     )
 
 
-def queue_notification(request_id):
-    """Called after the request is committed: hands the email to the task backend."""
-    notify_front_desk.enqueue(request_id)
-
-
-@task()
-def notify_front_desk(request_id):
-    return send_notification(request_id).value
+def stuck_requests():
+    """Requests claimed by a sender that has had longer than a send may take and not finished."""
+    overdue = timezone.now() - timedelta(seconds=send_deadline())
+    return AppointmentRequest.objects.filter(notified_at__isnull=True, notification_claimed_at__lt=overdue)
 
 
 def send_notification(request_id):

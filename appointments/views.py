@@ -9,6 +9,7 @@ from django.urls import reverse
 from wagtail.contrib.forms.views import FormPagesListView, SubmissionsListView
 
 from appointments.models import VIEW_PERMISSION, AppointmentPage
+from home.exports import FormulaSafeExportMixin
 
 INDEX_TITLE = "Appointment requests"
 
@@ -33,8 +34,10 @@ class AppointmentFormsListView(FormPagesListView):
         return self.breadcrumbs_items + [{"url": "", "label": INDEX_TITLE}]
 
 
-class AppointmentRequestsListView(SubmissionsListView):
-    """One form's requests; who may see it is decided by the filter_form_submissions_for_user hook."""
+class AppointmentRequestsListView(FormulaSafeExportMixin, SubmissionsListView):
+    """One form's requests and their CSV and XLSX exports, whether reached from Appointment requests or
+    from Wagtail's Forms listing (both link to wagtailforms:list_submissions, which asks the page for
+    this class). Who may see it is decided by the filter_form_submissions_for_user hook."""
 
     forms_index_url_name = "appointments:index"
     page_title = INDEX_TITLE

@@ -3,9 +3,10 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.reports import PageReportView
 
 from conditions.models import pages_due_for_review
+from home.exports import FormulaSafeExportMixin
 
 
-class DueForReviewView(PageReportView):
+class DueForReviewView(FormulaSafeExportMixin, PageReportView):
     """Condition pages whose medical review is overdue, due soon, or that were never reviewed."""
 
     page_title = "Due for medical review"

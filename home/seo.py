@@ -1,8 +1,10 @@
 """Title and description templates: "{title} Treatment in {city}, {state} | {practice}".
 
-Editors write the templates in the practice settings, one per page type. Only the variables below
-may appear; anything else (attribute access, indexing, unknown names) is refused when the template
-is saved, so a typo never reaches a live page.
+Editors write the templates in the practice settings, one per page type. Only the plain variables
+below may appear; anything else (unknown names, attribute access, indexing, format specs such as
+{title:>10}, conversions such as {title!r}) is refused when the template is saved, so a typo never
+reaches a live page. Rendering does not rely on that check: a template that reached the database
+some other way is rendered safely or replaced by the fallback.
 """
 
 import string
@@ -19,36 +21,78 @@ TEMPLATE_VARIABLES = {
 
 DEFAULT_TITLE_TEMPLATE = "{title} | {practice}"
 
+# Longer results are cut. Search engines show about 60 characters of a title and 160 of a
+# description (both budgets are in home.models), so past 300 no reader loses anything, while the
+# SEO audit still sees and reports the over-long result. What the cap stops is one template
+# inflating every page's <head>, which repeats the title and description in several tags and the
+# JSON-LD: a summary repeated by "{summary}{summary}…" or a template that slipped past validation.
+MAX_RENDERED_LENGTH = 300
 
-class _Formatter(string.Formatter):
-    def get_field(self, field_name, args, kwargs):
-        if field_name not in TEMPLATE_VARIABLES:
-            raise KeyError(field_name)
-        return kwargs[field_name], field_name
+# Used only to split a template into literal text and fields. Its format() machinery is never run
+# on a template: a format spec such as {title:x>999999999} would build a gigabyte-long string.
+_parser = string.Formatter()
 
 
-_formatter = _Formatter()
+def _braced(names):
+    return ", ".join("{" + name + "}" for name in names)
+
+
+_ALLOWED = _braced(TEMPLATE_VARIABLES)
 
 
 def validate_template(template):
+    """The model validator of both template fields, so the editor sees the message when saving."""
     try:
-        fields = [name for _, name, spec, conversion in _formatter.parse(template) if name is not None]
-    except ValueError as error:
-        raise ValidationError(f"The template is not well formed ({error}). Use {{title}}-style variables.") from None
-    unknown = sorted({name for name in fields if name not in TEMPLATE_VARIABLES})
+        fields = [(name, spec, conversion) for _, name, spec, conversion in _parser.parse(template) if name is not None]
+    except ValueError:
+        raise ValidationError(
+            f"The braces do not match. Write each variable as its name in one pair of braces, such as "
+            f"{{title}}; to show a brace itself, type it twice ({{{{ or }}}}). Variables: {_ALLOWED}.",
+            code="malformed",
+        ) from None
+    unknown = sorted({name for name, _, _ in fields if name not in TEMPLATE_VARIABLES})
     if unknown:
-        allowed = ", ".join("{" + name + "}" for name in TEMPLATE_VARIABLES)
-        raise ValidationError(f"Unknown variable {', '.join(unknown)}. Use only: {allowed}.")
+        noun = "variable" if len(unknown) == 1 else "variables"
+        raise ValidationError(f"Unknown {noun} {_braced(unknown)}. Use only: {_ALLOWED}.", code="unknown_variable")
+    formatted = sorted({name for name, spec, conversion in fields if spec or conversion})
+    if formatted:
+        raise ValidationError(
+            f"Write {_braced(formatted)} with nothing after the name inside the braces: formatting such "
+            f"as “:>10” or “!r” is not allowed. Only plain variables like {{title}} are allowed.",
+            code="formatted_variable",
+        )
+
+
+def _pieces(template):
+    """The template as (literal text, variable name or None) pairs; None when it cannot be used.
+
+    Format specs and conversions are dropped here, so every variable stands for its plain value.
+    """
+    try:
+        pieces = [(literal, name) for literal, name, _spec, _conversion in _parser.parse(template)]
+    except (TypeError, ValueError):
+        return None
+    if any(name is not None and name not in TEMPLATE_VARIABLES for _, name in pieces):
+        return None
+    return pieces
 
 
 def render_template(template, variables, fallback=DEFAULT_TITLE_TEMPLATE):
-    """Fill in a validated template.
+    """Fill in a template. Never raises, whatever the database holds.
 
     When a variable it uses is empty (no clinic gives a city, say), the fallback template is used
-    instead, so a title never reads "Treatment in , | …".
+    instead, so a title never reads "Treatment in , | …". So it is when the template is malformed
+    or names an unknown variable, which validation refuses but an older or hand-edited row may
+    hold; should there be no usable fallback either, the page title is used alone.
     """
-    used = [name for _, name, _, _ in _formatter.parse(template) if name]
-    if fallback is not None and any(not variables.get(name) for name in used):
+    pieces = _pieces(template)
+    usable = pieces is not None and all(variables.get(name) for _, name in pieces if name is not None)
+    if not usable and fallback is not None:
         return render_template(fallback, variables, fallback=None)
-    text = _formatter.vformat(template, (), {name: variables.get(name, "") for name in TEMPLATE_VARIABLES})
-    return " ".join(text.split())
+    if pieces is None:
+        pieces = [("", "title")]
+    text = "".join(literal + (str(variables.get(name) or "") if name else "") for literal, name in pieces)
+    text = " ".join(text.split())
+    if len(text) > MAX_RENDERED_LENGTH:
+        text = text[: MAX_RENDERED_LENGTH - 1].rstrip() + "…"
+    return text

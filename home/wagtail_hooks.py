@@ -5,6 +5,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
+from home.exports import FormulaSafeExportMixin
 from home.seo_audit import audit_live_pages
 
 EDITING_PERMISSIONS = ["add", "change", "publish"]
@@ -14,7 +15,7 @@ def can_edit_pages(user):
     return policy_registry.get_by_type(Page).user_has_any_permission(user, EDITING_PERMISSIONS)
 
 
-class SEOAuditView(ReportView):
+class SEOAuditView(FormulaSafeExportMixin, ReportView):
     """Every live page with what is wrong with its title tag, description, images and reach."""
 
     page_title = "SEO audit"

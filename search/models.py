@@ -1,8 +1,13 @@
+import contextlib
 import datetime
+import logging
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
+
+logger = logging.getLogger(__name__)
 
 # How far back the no-results report looks; settings.WAGTAILSEARCH_HITS_MAX_AGE keeps counts as long.
 REPORT_DAYS = 30
@@ -29,15 +34,51 @@ class QueryDailyMisses(models.Model):
 
 
 def record_search(query_string, found):
-    """Count one search for `query_string` and, when no page matched it, one miss."""
+    """Count one search for `query_string` and, when no page matched it, one miss.
+
+    Statistics must never cost a visitor their results: the writes wait at most
+    SEARCH_COUNT_LOCK_WAIT seconds for a busy database (SQLite's write lock, a PostgreSQL row or
+    table lock), and a count that cannot be written is dropped with a warning.
+    """
     today = timezone.localdate()
-    # One transaction, so one commit, for the handful of writes.
-    with transaction.atomic():
-        query = Query.get(query_string)
-        query.add_hit(date=today)
-        if not found:
-            misses, _ = QueryDailyMisses.objects.get_or_create(query=query, date=today)
-            QueryDailyMisses.objects.filter(pk=misses.pk).update(misses=models.F("misses") + 1)
+    try:
+        with waiting_at_most(getattr(settings, "SEARCH_COUNT_LOCK_WAIT", 0.25)):
+            # One transaction, so one commit, for the handful of writes.
+            with transaction.atomic():
+                _limit_lock_wait_in_transaction(getattr(settings, "SEARCH_COUNT_LOCK_WAIT", 0.25))
+                query = Query.get(query_string)
+                query.add_hit(date=today)
+                if not found:
+                    misses, _ = QueryDailyMisses.objects.get_or_create(query=query, date=today)
+                    QueryDailyMisses.objects.filter(pk=misses.pk).update(misses=models.F("misses") + 1)
+    except DatabaseError as error:
+        # Not the query itself: it is what a visitor typed.
+        logger.warning("Search not counted: the database was busy or failed (%s).", type(error).__name__)
+
+
+@contextlib.contextmanager
+def waiting_at_most(seconds):
+    """On SQLite, wait at most `seconds` for the write lock inside the block (the busy timeout)."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def _limit_lock_wait_in_transaction(seconds):
+    """On PostgreSQL, wait at most `seconds` for a lock for the rest of this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(seconds * 1000)}")
 
 
 def most_missed_queries(today=None, days=REPORT_DAYS):

@@ -6,6 +6,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import policy_registry
 
+from home.exports import FormulaSafeExportMixin
 from search.models import REPORT_DAYS, most_missed_queries
 
 # Anyone who can write pages may see the report: it tells them which page to write.
@@ -20,7 +21,7 @@ def can_view_report(user):
     return page_permission_policy().user_has_any_permission(user, PAGE_WRITING_PERMISSIONS)
 
 
-class NoResultsReportView(ReportView):
+class NoResultsReportView(FormulaSafeExportMixin, ReportView):
     page_title = "Searches with no results"
     header_icon = "search"
     index_url_name = "search_reports:no_results"

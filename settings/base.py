@@ -42,9 +42,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Health checks answer before host validation; the page cache answers before anything that
-    # could touch the database (sessions, authentication).
+    # Health checks answer before host validation; bodies too large to need are refused before
+    # anything reads them; the page cache answers before anything that could touch the database
+    # (sessions, authentication).
     "home.health.HealthCheckMiddleware",
+    "home.limits.RequestLimitsMiddleware",
     "home.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "home.security.SecurityHeadersMiddleware",
@@ -86,24 +88,43 @@ TEMPLATES = [
 ]
 
 
+# How long storing an appointment request may wait for a busy database (a long admin write holding
+# SQLite's lock, a held lock on PostgreSQL) before the patient is asked to try again or call.
+APPOINTMENT_STORE_TIMEOUT = float(os.environ.get("APPOINTMENT_STORE_TIMEOUT", "35"))
+
+
 def database_config(default_sqlite_path):
     """PostgreSQL (or anything else) when DATABASE_URL is set, otherwise a tuned SQLite file.
 
     SQLite is tuned for a web workload: WAL lets readers run beside a writer, the busy timeout
     and IMMEDIATE transactions make concurrent writers queue instead of failing with
-    "database is locked" half-way through a transaction.
+    "database is locked" half-way through a transaction. Writers wait as long as an appointment
+    request may (reads never wait under WAL).
+
+    PostgreSQL connections are kept between requests and checked before reuse (a restarted server
+    leaves dead connections behind), and with DATABASE_STATEMENT_TIMEOUT set (the WSGI entry point
+    sets 10 s), a statement stuck behind a held lock gives up instead of holding the request.
     """
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+        config = dj_database_url.parse(
+            url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+        )
+        statement_timeout = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0") or 0)
+        if statement_timeout and config["ENGINE"] == "django.db.backends.postgresql":
+            options = config.setdefault("OPTIONS", {})
+            options["options"] = f"-c statement_timeout={int(statement_timeout * 1000)}"
+        return config
+    busy_seconds = APPOINTMENT_STORE_TIMEOUT
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite_path,
         "OPTIONS": {
-            "timeout": 20,
+            "timeout": busy_seconds,
             "transaction_mode": "IMMEDIATE",
             "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;"
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                f"PRAGMA busy_timeout={int(busy_seconds * 1000)};PRAGMA foreign_keys=ON;"
             ),
         },
     }
@@ -197,8 +218,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "home.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "home.security.client_ip"
 
-# Wagtail's page editor posts many fields for long StreamFields.
+# Request bodies (home/limits.py refuses larger ones from Content-Length, before reading them).
+# Visitors' forms: the appointment form posts well under 2 KB and 20 fields.
+PUBLIC_MAX_BODY = 32 * 1024
+PUBLIC_MAX_FIELDS = 100
+# Signed-in editors: Wagtail's page editor posts many fields for long StreamFields, and one file at a
+# time up to the image and document limits.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "South Carolina Sports Medicine & Orthopaedic Center"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
