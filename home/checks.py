@@ -1,5 +1,7 @@
 """Deployment checks for what Django's own `check --deploy` cannot know about this site."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core import checks
 
@@ -28,5 +30,26 @@ def page_cache_is_shared(app_configs=None, **kwargs):
     return []
 
 
+def base_url_is_https(app_configs=None, **kwargs):
+    """Links in emails (appointment notifications, review reminders, password resets) and canonical
+    URLs are built from WAGTAILADMIN_BASE_URL; an unset or plain-http origin would send people and
+    search engines to the wrong place."""
+    base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    if not base_url:
+        problem = "WAGTAILADMIN_BASE_URL is not set."
+    elif urlsplit(base_url).scheme != "https" or not urlsplit(base_url).hostname:
+        problem = f"WAGTAILADMIN_BASE_URL is {base_url!r}, not an https:// address."
+    else:
+        return []
+    return [
+        checks.Error(
+            problem + " Emails and canonical URLs are built from it.",
+            hint="Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. https://www.example.com.",
+            id="home.E002",
+        )
+    ]
+
+
 def register():
     checks.register(page_cache_is_shared, checks.Tags.caches, deploy=True)
+    checks.register(base_url_is_https, checks.Tags.security, deploy=True)

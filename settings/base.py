@@ -177,6 +177,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}}
 
+# After Redis fails (refused, timed out), each process answers cache calls as misses without asking
+# it for this many seconds, then one request tries again (home.cache.CircuitBreaker).
+CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
+
 # Full-page cache for anonymous visitors (home/cache.py): how long a stored page may live in the
 # app cache (publishing retires it sooner), in browsers and in a CDN.
 PAGE_CACHE_ENABLED = True
@@ -236,6 +240,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"}}
 # Keep query counts as long as the no-results report looks back (Wagtail's default is 7 days).
 WAGTAILSEARCH_HITS_MAX_AGE = 30
+# Counting a search waits at most this long for a busy database; the count is dropped after that.
+SEARCH_COUNT_LOCK_WAIT = 0.25
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"bmp": "jpeg", "webp": "webp", "avif": "avif"}

@@ -29,6 +29,9 @@ if not SECRET_KEY:
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The site's public origin, for links in emails and canonical URLs. No development default here:
+# `check --deploy` reports it when it is unset or not https (home.E002).
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # DATABASE_URL is read in base.py; CONN_MAX_AGE keeps connections between requests.

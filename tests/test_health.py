@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 from unittest import mock
@@ -198,3 +199,62 @@ class CacheOutageTests(TestCase):
         with override_settings(CACHES=cache), mock.patch.object(redis.Redis, "execute_command", side_effect=full):
             page = self.client.get("/conditions/sciatica-back-spasms/")
         self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
+
+
+def test_clients_sending_a_byte_a_second_do_not_hold_up_other_visitors():
+    """Two connections dripping a request byte by byte, against one gunicorn worker as configured."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "settings.production",
+        "SECRET_KEY": "slow-client-test-key-" + uuid.uuid4().hex,
+        "WAGTAILADMIN_BASE_URL": "https://www.scsportsmed.example",
+        "SECURE_SSL_REDIRECT": "false",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments, our own virtualenv
+        [str(Path(sys.executable).parent / "gunicorn"), "settings.wsgi:application"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stop = threading.Event()
+    try:
+        _wait_for_port(port, server)
+
+        def drip():
+            with socket.create_connection(("127.0.0.1", port)) as slow:
+                for byte in b"POST /contact/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n":
+                    if stop.wait(1):
+                        return
+                    slow.sendall(bytes([byte]))
+
+        drippers = [threading.Thread(target=drip, daemon=True) for _ in range(2)]
+        for dripper in drippers:
+            dripper.start()
+        stop.wait(2)  # both slow requests are under way
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as visitor:
+            visitor.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            answer = visitor.recv(1024)
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_port(port, server):
+    for _ in range(300):
+        if server.poll() is not None:
+            raise AssertionError("gunicorn exited early")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            threading.Event().wait(0.1)
+    raise AssertionError("gunicorn did not start")

@@ -61,6 +61,32 @@ def test_deploy_check_asks_for_a_shared_cache_when_redis_is_not_configured():
     assert "home.W001" in result.stdout + result.stderr
 
 
+def test_deploy_check_reports_a_missing_or_plain_http_base_url():
+    for value in ("", "http://www.scsportsmed.example", "127.0.0.1:8000"):
+        result = run_manage("check", "--deploy", WAGTAILADMIN_BASE_URL=value)
+        assert result.returncode != 0, value
+        assert "home.E002" in result.stdout + result.stderr, value
+
+
+def test_web_requests_give_up_on_a_stuck_postgresql_statement():
+    url = "postgres://postgres@127.0.0.1:5432/site"
+    options = production_setting("settings.DATABASES['default'].get('OPTIONS')", DATABASE_URL=url)
+    assert "statement_timeout" not in options  # management commands (migrations) have no limit
+    # What the WSGI entry point (gunicorn) loads.
+    code = "import settings.wsgi; from django.conf import settings; print(repr(settings.DATABASES['default']))"
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_environment(DATABASE_URL=url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c statement_timeout=10000'" in result.stdout
+    assert "'CONN_HEALTH_CHECKS': True" in result.stdout
+
+
 def production_setting(expression, **env):
     code = f"from django.conf import settings; print(repr({expression}))"
     result = run_manage("shell", "-c", code, **env)
