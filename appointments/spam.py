@@ -4,18 +4,15 @@ Three checks, cheapest first: the size and type of the post, a rate limit per cl
 (inside the form) a honeypot field plus a signed "form started" time that must be a few seconds old.
 """
 
-import hashlib
 import logging
 import math
-import re
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 
+from home import security
 from home.models import PracticeSettings
 
 logger = logging.getLogger(__name__)
@@ -30,7 +27,6 @@ MAX_POST_BYTES = 32 * 1024
 
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _FORM_STARTED_SALT = "appointments.form-started"
-_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def issue_form_token(now=None):
@@ -50,62 +46,11 @@ def form_token_age(token):
     return age
 
 
-def parse_rate(rate):
-    """'5/m' → (5, 60). An empty rate means no limit and gives None."""
-    rate = (rate or "").strip().lower()
-    if not rate:
-        return None
-    match = re.fullmatch(r"(\d+)\s*/\s*(\d*)\s*([smhd])", rate)
-    if not match or int(match[1]) < 1:
-        raise ImproperlyConfigured(f"FORM_RATE_LIMIT must look like '5/m' (posts per s, m, h or d), not {rate!r}.")
-    return int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]]
-
-
-def client_address(request):
-    """The visitor's address, read through as many reverse proxies as the deployment says it has.
-
-    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so the
-    client is the entry that many places from the right; anything further left can be forged.
-    """
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def seconds_until_allowed(request):
-    """0 when the client may post now, else how long it must wait.
-
-    A fixed window counted in the cache: cheap, shared between workers when the cache is shared,
-    and at worst lets through twice the limit across a window boundary.
-    """
-    limit = parse_rate(settings.FORM_RATE_LIMIT)
-    if limit is None:
-        return 0
-    allowed, window = limit
-    now = time.time()
-    bucket = int(now // window)
-    # Hashed so that the cache never holds visitors' addresses.
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    key = f"appointments:posts:{address}:{window}:{bucket}"
-    try:
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # The entry expired between add() and incr().
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
-    except Exception as error:
-        # An unreachable cache (Redis down) must not cost a patient their request: let the post through.
-        logger.warning("Appointment form: rate limit not applied, the cache failed (%s).", type(error).__name__)
-        return 0
-    if count <= allowed:
-        return 0
-    return max(1, math.ceil((bucket + 1) * window - now))
+    """0 when the client may post the form now, else how long it must wait (FORM_RATE_LIMIT)."""
+    return security.seconds_until_allowed(
+        "appointments:posts", security.client_ip(request) or "", settings.FORM_RATE_LIMIT, "FORM_RATE_LIMIT"
+    )
 
 
 def refuse_post(request):

@@ -528,13 +528,13 @@ class SpamAndAbuseTests(TestCase):
 
     def test_an_unreachable_cache_lets_requests_through(self):
         with (
-            mock.patch("appointments.spam.cache.add", side_effect=ConnectionError("cache down")),
-            self.assertLogs("appointments.spam", "WARNING") as logs,
+            mock.patch("home.security.cache.add", side_effect=ConnectionError("cache down")),
+            self.assertLogs("home.security", "WARNING") as logs,
         ):
             response = self.client.post("/contact/", answers())
         self.assertRedirects(response, "/contact/thanks/", status_code=303)
         self.assertEqual(AppointmentRequest.objects.count(), 1)
-        self.assertIn("rate limit not applied, the cache failed (ConnectionError)", logs.output[0])
+        self.assertIn("Rate limit appointments:posts not applied, the cache failed (ConnectionError)", logs.output[0])
 
     @override_settings(FORM_RATE_LIMIT="1/h", TRUSTED_PROXY_COUNT=1)
     def test_behind_a_proxy_the_limit_counts_the_forwarded_client_address(self):
