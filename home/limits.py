@@ -19,6 +19,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.utils.html import format_html
 
 ADMIN_PREFIX = "/admin/"
@@ -46,12 +47,21 @@ def editor_max_body():
     return largest_upload + getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 
+def _stylesheet():
+    try:
+        return static("css/site.css")
+    except ValueError:  # not collected yet: the page still reads without it
+        return ""
+
+
 def _refusal(status, title, message):
     html = format_html(
         '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>{}</title></head>\n<body><main><h1>{}</h1><p>{}</p></main></body>\n</html>\n",
+        '<title>{}</title><link rel="stylesheet" href="{}"></head>\n'
+        '<body><main><h1>{}</h1><p>{}</p><p><a href="/">Go to the home page</a></p></main></body>\n</html>\n',
         title,
+        _stylesheet(),
         title,
         message,
     )
