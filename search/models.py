@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
@@ -23,6 +24,8 @@ class QueryDailyMisses(models.Model):
     query = models.ForeignKey(Query, on_delete=models.CASCADE, related_name="daily_misses")
     date = models.DateField()
     misses = models.PositiveIntegerField(default=0)
+    # When the last of them happened: the report says "4 minutes ago", which a date cannot.
+    last_missed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "query daily misses"
@@ -50,7 +53,9 @@ def record_search(query_string, found):
                 query.add_hit(date=today)
                 if not found:
                     misses, _ = QueryDailyMisses.objects.get_or_create(query=query, date=today)
-                    QueryDailyMisses.objects.filter(pk=misses.pk).update(misses=models.F("misses") + 1)
+                    QueryDailyMisses.objects.filter(pk=misses.pk).update(
+                        misses=models.F("misses") + 1, last_missed_at=timezone.now()
+                    )
     except DatabaseError as error:
         # Not the query itself: it is what a visitor typed.
         logger.warning("Search not counted: the database was busy or failed (%s).", type(error).__name__)
@@ -96,7 +101,11 @@ def most_missed_queries(today=None, days=REPORT_DAYS):
         Query.objects.filter(recent)
         .annotate(
             misses=models.Sum("daily_misses__misses", filter=recent),
-            last_missed=models.Max("daily_misses__date", filter=recent),
+            # Counts from before the time was kept say midnight of their day.
+            last_missed=models.Max(
+                Coalesce("daily_misses__last_missed_at", Cast("daily_misses__date", models.DateTimeField())),
+                filter=recent,
+            ),
             searches=models.Subquery(searches, output_field=models.IntegerField()),
         )
         .order_by("-misses", "-last_missed", "query_string")

@@ -231,7 +231,11 @@ PUBLIC_MAX_FIELDS = 100
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Photos straight from a phone (12 MB and more) are accepted and scaled down to IMAGE_MAX_SIDE pixels
+# on their longest side as they are uploaded (home/images.py).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 25 * 1024 * 1024
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
+IMAGE_MAX_SIDE = 3000
 
 WAGTAIL_SITE_NAME = "South Carolina Sports Medicine & Orthopaedic Center"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -407,6 +407,15 @@ class NoResultsReportTests(WagtailTestUtils, TestCase):
         self.client.force_login(self.editor)
         self.assertIn(["turf toe", "1", "1"], [row[:3] for row in self.rows(self.client.get(self.url))])
 
+    def test_a_search_made_minutes_ago_is_reported_as_minutes_ago(self):
+        self.client.get("/search/", {"query": "turf toe"})
+        QueryDailyMisses.objects.filter(query__query_string="turf toe").update(
+            last_missed_at=timezone.now() - datetime.timedelta(minutes=4)
+        )
+        self.client.force_login(self.editor)
+        [row] = [row for row in self.rows(self.client.get(self.url)) if row[0] == "turf toe"]
+        self.assertIn("4\xa0minutes ago", row[3])
+
     def test_report_is_in_the_reports_menu_for_page_editors(self):
         self.client.force_login(self.editor)
         response = self.client.get("/admin/")
