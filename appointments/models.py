@@ -29,6 +29,7 @@ from wagtail.models import Page, Site
 from appointments import spam
 from appointments.forms import RESERVED_FIELD_NAMES, SOURCE_FIELD, AppointmentFormBuilder
 from appointments.log_filters import handling_form_data
+from home.forms import FormPageForm
 from home.models import BasePage
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
     subpage_types = []
 
     form_builder = AppointmentFormBuilder
+    base_form_class = FormPageForm
 
     class Meta:
         verbose_name = "appointment request page"

@@ -9,6 +9,8 @@ from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from home.models import PracticeSettings
+
 # Rich text inside a block may not add headings: each block owns its heading, so the outline stays valid.
 INLINE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -290,7 +292,15 @@ class ImageBlock(blocks.StructBlock):
 
 
 class CallToActionBlock(blocks.StructBlock):
-    """A prominent invitation to act, such as requesting an appointment."""
+    """A prominent invitation to act, such as requesting an appointment.
+
+    Its button leads to the page chosen in the block or, with none chosen (or the chosen page
+    deleted or unpublished), to the appointment page in Settings → Practice; with neither, the
+    button is left out and the page's content checks say so.
+    """
+
+    # Read by home.page_removal, which tells editors what deleting a page does to this block.
+    falls_back_to_appointment_page = True
 
     text = blocks.TextBlock(help_text="One or two sentences inviting the patient to get in touch.")
     link_label = blocks.CharBlock(
@@ -298,18 +308,39 @@ class CallToActionBlock(blocks.StructBlock):
         default="Request an appointment",
         help_text="Words on the button; they must make sense on their own.",
     )
-    page = blocks.PageChooserBlock(help_text="Usually the contact page.")
+    page = blocks.PageChooserBlock(
+        required=False,
+        help_text=(
+            "Leave empty to use the appointment page set in Settings → Practice. "
+            "Choose a page only when this invitation should lead somewhere else."
+        ),
+    )
 
     class Meta:
         icon = "mail"
         label = "Call to action"
         group = GROUP_GENERAL
         template = "blocks/call_to_action_block.html"
-        description = "A short invitation and a button linking to a page, such as the contact page."
+        description = "A short invitation and a button to the appointment page, or to another page you choose."
         preview_value = {
             "text": "Contact the practice to discuss your specific situation.",
             "link_label": "Request an appointment",
         }
+
+    @staticmethod
+    def destination(value, practice):
+        """The page the button leads to: the chosen page while it is live, else the appointment page, else None."""
+        chosen = value.get("page")
+        if chosen is not None and chosen.live:
+            return chosen
+        return practice.appointment_destination
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # Wagtail keeps the loaded settings on the request: one lookup however many blocks render.
+        practice = PracticeSettings.load(request_or_site=context.get("request"))
+        context["destination"] = self.destination(value, practice)
+        return context
 
 
 class ConditionBodyBlock(blocks.StreamBlock):

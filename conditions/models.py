@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
@@ -14,7 +13,8 @@ from wagtail.search import index
 from conditions.blocks import ConditionBodyBlock
 from conditions.doorway import check_local_page
 from conditions.panels import ContentChecksPanel
-from home.models import BasePage
+from home.forms import BasePageForm
+from home.models import BasePage, PracticeSettings
 
 SUMMARY_BUDGET = 300
 
@@ -135,8 +135,18 @@ class ConditionPage(BasePage):
         problems = []
         if "when_to_seek_care" not in block_types:
             problems.append("No “When to seek care” block: tell patients when to see a doctor or call 911.")
-        if "call_to_action" not in block_types:
+        calls_to_action = [block for block in self.body if block.block_type == "call_to_action"]
+        if not calls_to_action:
             problems.append("No call to action: end with a way to ask for an appointment.")
+        else:
+            practice = PracticeSettings.load()
+            stranded = sum(1 for cta in calls_to_action if cta.block.destination(cta.value, practice) is None)
+            if stranded:
+                which = "A call to action has" if stranded == 1 else f"{stranded} calls to action have"
+                problems.append(
+                    f"{which} no page to lead to, so patients see no button: choose a page in the block, or "
+                    "set the appointment page in Settings → Practice."
+                )
         if len(self.summary) > SUMMARY_BUDGET:
             problems.append(
                 f"The summary is {len(self.summary)} characters; keep it within {SUMMARY_BUDGET} so it reads "
@@ -196,7 +206,10 @@ class ConditionPage(BasePage):
 
     @cached_property
     def treatment_locations(self):
-        """The live clinics that treat this condition, primary first."""
+        """The live clinics that treat this condition, primary first (none before it is saved)."""
+        if self.pk is None:
+            # A new page in the editor's preview: no clinic can list it yet.
+            return []
         clinics = self.treated_at_locations.model.live_clinics()
         return [clinic for clinic in clinics if self.pk in clinic.treated_condition_ids]
 
@@ -208,22 +221,21 @@ class ConditionPage(BasePage):
         return context
 
 
-class LocalConditionPageForm(WagtailAdminPageForm):
+# The editor's buttons that publish a page or submit it for review (restarting the workflow submits it again).
+GO_LIVE_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
+
+
+class LocalConditionPageForm(BasePageForm):
     """Refuses to publish (or submit for review) a local page that fails the doorway guard."""
 
     def _post_clean(self):
         super()._post_clean()
-        wants_to_go_live = "action-publish" in self.data or "action-submit" in self.data
+        wants_to_go_live = any(action in self.data for action in GO_LIVE_ACTIONS)
         if not wants_to_go_live or self.errors or self.parent_page is None:
             return
         parent = self.parent_page.specific
-        location = self.cleaned_data.get("location")
-        if location and location.pk not in {loc.pk for loc in parent.treatment_locations}:
-            self.add_error(
-                "location",
-                f"{parent.title} is not listed as treated at {location.title}. "
-                "Add it to the clinic's conditions first.",
-            )
+        if problem := self.instance.clinic_problem(parent):
+            self.add_error("location", problem)
         result = self.instance.guard_result(parent)
         for reason in result.reasons:
             self.add_error(None, f"This local page cannot be published yet. {reason}")
@@ -277,13 +289,25 @@ class LocalConditionPage(BasePage):
         return self.summary
 
     def get_location(self):
-        return self.location
+        # A new page has no clinic until the editor picks one, and Django raises for an unset
+        # foreign key; the create form, previews and title templates read it before that.
+        return self.location if self.location_id else None
 
     def pages_showing_this(self):
         pages = super().pages_showing_this()
         # The doorway guard compares local pages with their siblings: one changing can make another
         # pass or fail, and so be indexable or not.
         return None if pages is None else [*pages, *LocalConditionPage.objects.sibling_of(self, inclusive=False)]
+
+    def clinic_problem(self, parent):
+        """Why this page's clinic cannot have a page under the condition `parent`; "" when it can.
+
+        Checked when the page is published or submitted for review, and when it is moved.
+        """
+        location = self.get_location()
+        if location is None or location.pk in {clinic.pk for clinic in parent.treatment_locations}:
+            return ""
+        return f"{parent.title} is not listed as treated at {location.title}. Add it to the clinic's conditions first."
 
     def guard_result(self, parent=None):
         parent = parent or self.get_parent().specific

@@ -7,13 +7,21 @@ from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, get_page_models
 from wagtail.search import index
 
 from home.cache import for_current_generation
+from home.forms import BasePageForm
 from home.panels import SearchPreviewPanel
 from home.phone import format_phone, normalise_phone
 from home.privacy import SitePageQuerySet, may_be_restricted, private_q
@@ -51,6 +59,19 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         related_name="+",
         help_text="Shown in the header; a square or wide logo of at least 200 px.",
     )
+    appointment_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"content_type__app_label": "appointments", "content_type__model": "appointmentpage"},
+        help_text=(
+            "The page where patients ask for an appointment. The home page's “Request an appointment” "
+            "button leads here, and so does every call to action without a page of its own. With none "
+            "set (or this page unpublished), those buttons are hidden."
+        ),
+    )
 
     same_as = models.TextField(
         "profiles elsewhere",
@@ -69,7 +90,13 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     edit_handler = TabbedInterface(
         [
             ObjectList(
-                [FieldPanel("practice_name"), FieldPanel("main_phone"), FieldPanel("logo"), FieldPanel("same_as")],
+                [
+                    FieldPanel("practice_name"),
+                    FieldPanel("main_phone"),
+                    FieldPanel("logo"),
+                    PageChooserPanel("appointment_page", "appointments.AppointmentPage"),
+                    FieldPanel("same_as"),
+                ],
                 heading="Practice",
             ),
             ObjectList(
@@ -85,7 +112,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
 
     @classmethod
     def _get_or_create(cls):
-        """The settings, with their title templates and primary clinic, from the shared cache.
+        """The settings, with their title templates, primary clinic and appointment page, from the shared cache.
 
         Every page's header, footer, title and JSON-LD read them; they are kept for the current
         page-cache generation, which any publish or settings change replaces (home/signals.py).
@@ -96,6 +123,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
             # Evaluated now so that they travel with the cached copy.
             practice._title_templates_by_type  # noqa: B018
             practice.primary_location  # noqa: B018
+            practice.appointment_destination  # noqa: B018
             return practice
 
         return for_current_generation("practice-settings", load_from_database)
@@ -113,6 +141,17 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     def primary_location(self):
         """The practice's primary clinic (see primary_location()), looked up once per request."""
         return primary_location()
+
+    @cached_property
+    def appointment_destination(self):
+        """The appointment page while it is live: where calls to action lead by default; None otherwise.
+
+        Unpublishing, moving or deleting it renews the page-cache generation (a child of the home
+        page shows everywhere: BasePage.pages_showing_this), so the kept copy never points at it stale.
+        """
+        if self.appointment_page_id is None:
+            return None
+        return Page.objects.live().filter(pk=self.appointment_page_id).first()
 
     @property
     def same_as_list(self):
@@ -171,6 +210,8 @@ class BasePage(Page):
     Title tag falls back to the page type's default title and then the page title;
     the meta description falls back to the page's summary.
     """
+
+    base_form_class = BasePageForm
 
     social_image = models.ForeignKey(
         "wagtailimages.Image",

@@ -1,8 +1,9 @@
 """Security headers, the admin sign-in lockout and the password-reset throttle.
 
 The public site runs under a strict Content-Security-Policy (settings.CONTENT_SECURITY_POLICY): no
-inline scripts or styles. The Wagtail admin still relies on inline styles and scripts in places and
-frames its own preview, so its pages get a looser policy of their own, confined to /admin/.
+inline scripts or styles. The Wagtail admin still relies on inline styles and scripts in places, so
+its pages get a looser policy of their own, confined to /admin/. Previews are public pages shown in
+the admin's preview panel: they keep the public policy and may be framed by the admin, nothing else.
 
 Each request to reset a password sends an email: without a limit, anyone could flood an editor's
 inbox or get the mail server listed as a spam source. throttle_password_reset() wraps Wagtail's view.
@@ -31,25 +32,52 @@ ADMIN_POLICY_REPLACEMENTS = {
     "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", "https:"],
-    # The live preview panel frames the page being edited.
+    # The admin frames its own views (block previews in the block picker, the preview error face).
     "frame-ancestors": ["'self'"],
+    # The live preview panel frames the page being edited.
     "frame-src": ["'self'", "https:"],
     # The dashboard asks whether a newer Wagtail release exists.
     "connect-src": ["'self'", "https://releases.wagtail.org"],
 }
 
 
+# A preview is the public page, framed by the admin's preview panel: the public policy still decides
+# what it may load (it needs the public stylesheet and nothing else), only the framing is relaxed.
+PREVIEW_POLICY_REPLACEMENTS = {"frame-ancestors": ["'self'"]}
+
+
+def is_preview(request):
+    """Whether this is the request Wagtail makes up to render a preview (make_preview_request).
+
+    Wagtail answers a preview URL such as /admin/pages/8/edit/preview/ by passing a made-up request
+    for the page's public URL (/conditions/…/, or the admin URL itself for snippets) through the whole
+    middleware stack, and returns that response as it is. Chosen by path alone, a page preview would
+    carry the public frame-ancestors 'none', which the outer admin request cannot replace (django-csp
+    keeps a header that is already set), and the preview panel would show a refused frame.
+    """
+    return bool(getattr(request, "is_preview", False))
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
-    """django-csp's header, with the admin's own policy, plus Permissions-Policy."""
+    """django-csp's header, with the admin's own policy and the previews' own framing, plus
+    Permissions-Policy."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and request.path_info.startswith(ADMIN_PREFIX):
+        if report_only:
+            return parts
+        if is_preview(request):
+            parts.replace = {**PREVIEW_POLICY_REPLACEMENTS, **(parts.replace or {})}
+        elif request.path_info.startswith(ADMIN_PREFIX):
             parts.replace = {**ADMIN_POLICY_REPLACEMENTS, **(parts.replace or {})}
         return parts
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
+        if is_preview(request):
+            # XFrameOptionsMiddleware, later in MIDDLEWARE, has already said DENY; browsers that read
+            # only X-Frame-Options must get the same answer as frame-ancestors.
+            response["X-Frame-Options"] = "SAMEORIGIN"
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy

@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
 from home.exports import FormulaSafeExportMixin
+from home.page_removal import DELETE, UNPUBLISH, PageRemoval, make_held_redirect
 from home.seo_audit import audit_live_pages
 
 EDITING_PERMISSIONS = ["add", "change", "publish"]
@@ -56,3 +57,27 @@ def register_seo_audit_urls():
 @hooks.register("register_reports_menu_item")
 def register_seo_audit_menu_item():
     return SEOAuditMenuItem("SEO audit", reverse("seo_audit"), name="seo-audit", icon_name="search", order=160)
+
+
+# Deleting or unpublishing a page: the confirmation pages list what will break and offer a redirect
+# from the page's address (templates/wagtailadmin/pages/); the redirect is made once the page is gone.
+
+
+@hooks.register("before_delete_page")
+def hold_redirect_before_delete(request, page):
+    return PageRemoval(page, DELETE, request).hold_redirect()
+
+
+@hooks.register("after_delete_page")
+def redirect_deleted_page(request, page):
+    make_held_redirect(request)
+
+
+@hooks.register("before_unpublish_page")
+def hold_redirect_before_unpublish(request, page):
+    return PageRemoval(page, UNPUBLISH, request).hold_redirect()
+
+
+@hooks.register("after_unpublish_page")
+def redirect_unpublished_page(request, page):
+    make_held_redirect(request)

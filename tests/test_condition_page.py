@@ -2,13 +2,19 @@ import datetime
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from wagtail.blocks import StructBlockValidationError
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from appointments.models import AppointmentPage
 from conditions.blocks import CausesBlock, ImageBlock
 from conditions.models import ConditionIndexPage, ConditionPage
+from home.models import PracticeSettings, StandardPage
 from tests import factories
 
 
@@ -250,3 +256,186 @@ class ConditionPageRenderingTests(WagtailPageTestCase):
 
     def test_review_dates_are_dates(self):
         self.assertIsInstance(ConditionPage.objects.get(pk=self.page.pk).last_reviewed, datetime.date)
+
+
+def call_to_action(page=None, label="Book a visit"):
+    return ("call_to_action", {"text": "Talk to us about your pain.", "link_label": label, "page": page})
+
+
+class CallToActionDestinationTests(WagtailPageTestCase):
+    """Calls to action lead to the appointment page of Settings → Practice unless they choose a page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.contact = AppointmentPage.objects.get(slug="contact")
+        cls.about = factories.home_page().add_child(instance=StandardPage(title="About us", slug="about"))
+        cls.page = factories.make_condition(title="Tendinitis", slug="tendinitis", body=[call_to_action()])
+        cls.user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+    def cta_link(self, page):
+        return soup(self.client.get(page.url)).select_one("aside.cta a")
+
+    def test_the_appointment_page_is_a_practice_setting_limited_to_appointment_pages(self):
+        practice = PracticeSettings.load()
+        self.assertEqual(practice.appointment_page_id, self.contact.pk)
+        practice.appointment_page = self.about
+        with self.assertRaises(ValidationError) as refused:
+            practice.full_clean()
+        self.assertIn("appointment_page", refused.exception.message_dict)
+        self.client.force_login(self.user)
+        response = self.client.get(reverse("wagtailsettings:edit", args=["home", "practicesettings", practice.pk]))
+        self.assertContains(response, "Appointment page")
+        self.assertContains(response, "Choose a page (Appointment request page)")
+
+    def test_call_to_action_without_a_page_leads_to_the_appointment_page_with_where_it_came_from(self):
+        link = self.cta_link(self.page)
+        self.assertEqual(link["href"], f"/contact/?from={self.page.pk}")
+        self.assertEqual(link.get_text(), "Book a visit")
+        form = soup(self.client.get(link["href"]))
+        self.assertEqual(form.select_one("input[name=came_from]")["value"], str(self.page.pk))
+        self.assertEqual(
+            self.page.content_problems(),
+            ["No “When to seek care” block: tell patients when to see a doctor or call 911."],
+        )
+
+    def test_call_to_action_whose_page_is_unpublished_leads_to_the_appointment_page(self):
+        self.about.save_revision().publish()
+        page = factories.make_condition(title="Bursitis", slug="bursitis", body=[call_to_action(self.about)])
+        self.assertEqual(self.cta_link(page)["href"], f"/about/?from={page.pk}")
+        self.about.unpublish()
+        self.assertEqual(self.cta_link(page)["href"], f"/contact/?from={page.pk}")
+
+    def test_after_the_contact_page_is_deleted(self):
+        seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
+        self.client.force_login(self.user)
+        response = self.client.post(reverse("wagtailadmin_pages:delete", args=[self.contact.pk]))
+        self.assertRedirects(response, reverse("wagtailadmin_explore", args=[factories.home_page().pk]))
+        self.assertFalse(Page.objects.filter(slug="contact").exists())
+        self.assertIsNone(PracticeSettings.load().appointment_page)
+
+        # The content checks say what is missing instead of counting the block as a call to action.
+        stranded = (
+            "A call to action has no page to lead to, so patients see no button: choose a page in the block, "
+            "or set the appointment page in Settings → Practice."
+        )
+        for page in (seed, self.page):
+            page = ConditionPage.objects.get(pk=page.pk)
+            self.assertIn(stranded, page.content_problems())
+            # …and the page may still be published: the block's page is optional.
+            page.body.stream_block.clean(page.body)
+        self.assertContains(self.client.get(reverse("wagtailadmin_pages:edit", args=[seed.pk])), stranded)
+
+        self.client.logout()
+        cta = soup(self.client.get(seed.url)).select_one("aside.cta")
+        self.assertIn("Contact South Carolina Sports Medicine", cta.get_text())
+        self.assertIsNone(cta.find("a"))
+        home = soup(self.client.get("/"))
+        self.assertEqual(home.select('a[href^="/contact"]'), [])
+        self.assertIsNone(home.select_one(".hero a.button"))
+        not_found = self.client.get("/no-such-page/")
+        self.assertEqual(not_found.status_code, 404)
+        links = [a["href"] for a in soup(not_found).select("main a")]
+        self.assertEqual(links, ["/", "/conditions/", "tel:+18435550100"])
+
+    def test_home_page_and_404_follow_a_renamed_appointment_page(self):
+        self.assertEqual(soup(self.client.get("/")).select_one(".hero a.button")["href"], "/contact/")
+        self.contact.slug = "book"
+        self.contact.save_revision().publish()
+        button = soup(self.client.get("/")).select_one(".hero a.button")
+        self.assertEqual((button["href"], button.get_text()), ("/book/", "Request an appointment"))
+        self.assertEqual(self.cta_link(self.page)["href"], f"/book/?from={self.page.pk}")
+        not_found = soup(self.client.get("/contact/"))
+        self.assertEqual(not_found.find("a", string="Request an appointment")["href"], "/book/")
+
+    def test_404_links_follow_the_conditions_index(self):
+        index = ConditionIndexPage.objects.get()
+        index.slug = "what-we-treat"
+        index.save_revision().publish()
+        not_found = soup(self.client.get("/conditions/"))
+        self.assertEqual(not_found.find("a", string="Browse the conditions we treat")["href"], "/what-we-treat/")
+
+
+class PageRemovalWarningTests(WagtailPageTestCase):
+    """Deleting or unpublishing a page says what will break and offers a redirect from its address."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.contact = AppointmentPage.objects.get(slug="contact")
+        cls.locations = Page.objects.get(slug="locations")
+        cls.user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def warning(self, response):
+        section = soup(response).select_one("section[aria-labelledby=page-removal-heading]")
+        return " ".join(section.get_text(" ").split()) if section else ""
+
+    def test_delete_confirmation_names_what_will_break(self):
+        response = self.client.get(reverse("wagtailadmin_pages:delete", args=[self.contact.pk]))
+        # Wagtail's own count stays; the list below it says what each reference will do.
+        self.assertContains(response, "This appointment request page is referenced 2 times.")
+        warning = self.warning(response)
+        self.assertIn("What deleting this page will break", warning)
+        self.assertIn(
+            "This is the appointment page in Settings → Practice . Calls to action will have nowhere to go", warning
+        )
+        self.assertIn(
+            "Sciatica / Back Spasms Body → Call to action: its button will disappear: there is no other "
+            "appointment page in Settings → Practice.",
+            warning,
+        )
+        self.assertIn("Charleston Clinic Booking page: will be left empty.", warning)
+        html = soup(response)
+        self.assertEqual(html.find("a", string="Sciatica / Back Spasms")["href"], f"/admin/pages/{self.seed.pk}/edit/")
+        self.assertEqual(html.select_one("form input[name=redirect_to]")["type"], "hidden")
+        self.assertEqual(html.select_one("label[for=id_redirect_to]").get_text(strip=True), "Redirect /contact/ to")
+
+    def test_with_another_appointment_page_calls_to_action_fall_back_to_it(self):
+        other = factories.home_page().add_child(instance=AppointmentPage(title="Book a Visit", slug="book"))
+        other.save_revision().publish()
+        practice = PracticeSettings.load()
+        practice.appointment_page = other
+        practice.save()
+        warning = self.warning(self.client.get(reverse("wagtailadmin_pages:delete", args=[self.contact.pk])))
+        self.assertNotIn("This is the appointment page", warning)
+        self.assertIn(
+            "Body → Call to action: its button will lead to the appointment page, “Book a Visit”, instead.", warning
+        )
+
+    def test_a_page_nothing_links_to_shows_no_warning(self):
+        response = self.client.get(reverse("wagtailadmin_pages:delete", args=[self.locations.pk]))
+        self.assertEqual(self.warning(response), "")
+        self.assertContains(response, "Yes, delete it")
+
+    def test_deleting_with_a_redirect(self):
+        response = self.client.post(
+            reverse("wagtailadmin_pages:delete", args=[self.contact.pk]), {"redirect_to": self.locations.pk}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(AppointmentPage.objects.exists())
+        redirect = Redirect.objects.get(old_path="/contact")
+        self.assertEqual((redirect.redirect_page_id, redirect.is_permanent), (self.locations.pk, True))
+        messages = [str(message) for message in get_messages(response.wsgi_request)]
+        self.assertIn("Visitors to /contact/ are now sent to “Our Locations”.", messages)
+        self.client.logout()
+        self.assertRedirects(self.client.get("/contact/"), "/locations/", status_code=301)
+
+    def test_a_redirect_to_the_page_being_deleted_is_refused_and_nothing_is_deleted(self):
+        url = reverse("wagtailadmin_pages:delete", args=[self.contact.pk])
+        response = self.client.post(url, {"redirect_to": self.contact.pk}, follow=True)
+        self.assertTrue(AppointmentPage.objects.filter(pk=self.contact.pk).exists())
+        self.assertFalse(Redirect.objects.filter(old_path="/contact").exists())
+        self.assertContains(response, "The page was not deleted. Choose a live page that is not being removed.")
+
+    def test_unpublishing_warns_and_redirects(self):
+        url = reverse("wagtailadmin_pages:unpublish", args=[self.contact.pk])
+        warning = self.warning(self.client.get(url))
+        self.assertIn("What unpublishing this page will break", warning)
+        self.assertIn("Charleston Clinic Booking page: will point at a page visitors cannot see.", warning)
+        self.client.post(url, {"redirect_to": factories.home_page().pk})
+        self.assertFalse(AppointmentPage.objects.get(pk=self.contact.pk).live)
+        self.client.logout()
+        self.assertRedirects(self.client.get("/contact/"), "/", status_code=301)

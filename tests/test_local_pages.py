@@ -1,11 +1,18 @@
+import re
+
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.rich_text import RichText
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from conditions.models import ConditionPage, LocalConditionPage
+from home.models import PracticeSettings
 from locations.models import LocationIndexPage, LocationPage
 from tests import factories
+from tests.test_medical_review import make_user
 
 LOCAL_STORY = (
     "Our Mount Pleasant office sits beside Shem Creek, five minutes from the Ravenel Bridge. "
@@ -20,6 +27,49 @@ LOCAL_STORY = (
 )
 
 
+def add_mount_pleasant_clinic(treats):
+    """A live clinic in Mount Pleasant that treats these conditions."""
+    clinic = LocationIndexPage.objects.get().add_child(
+        instance=LocationPage(
+            title="Mount Pleasant Clinic",
+            street_address="1 Coleman Blvd",
+            city="Mount Pleasant",
+            state="SC",
+            postal_code="29464",
+            phone="843-555-0142",
+        )
+    )
+    clinic.conditions_treated = treats
+    clinic.save_revision().publish()
+    return clinic
+
+
+def text_body(text):
+    return [("text_section", {"heading": "In town", "text": RichText(f"<p>{text}</p>")})]
+
+
+def make_local_page(parent, title, text, clinic):
+    """A live local page, published without the editor's form."""
+    page = parent.add_child(
+        instance=LocalConditionPage(title=title, location=clinic, summary=f"{title}.", body=text_body(text), live=False)
+    )
+    page.save_revision().publish()
+    return page
+
+
+def robots_and_canonical(client, url):
+    html = BeautifulSoup(client.get(url).content, "html.parser")
+    return html.find("meta", attrs={"name": "robots"})["content"], html.find("link", rel="canonical")["href"]
+
+
+def admin_messages(response):
+    """The messages the admin shows at the top of the screen, as text without their buttons."""
+    items = BeautifulSoup(response.content, "html.parser").select(".messages li")
+    for button in [button for item in items for button in item.find_all("button")]:
+        button.decompose()
+    return [item.get_text(" ", strip=True) for item in items]
+
+
 def list_block(items):
     data = {str(i): {"value": value, "deleted": "", "order": str(i), "id": ""} for i, value in enumerate(items)}
     data["count"] = str(len(items))
@@ -30,25 +80,19 @@ class LocalConditionPageTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.seed = factories.load_demo_site()
-        index = LocationIndexPage.objects.get()
-        cls.clinic = index.add_child(
-            instance=LocationPage(
-                title="Mount Pleasant Clinic",
-                street_address="1 Coleman Blvd",
-                city="Mount Pleasant",
-                state="SC",
-                postal_code="29464",
-                phone="843-555-0142",
-            )
-        )
-        cls.clinic.conditions_treated = [cls.seed]
-        cls.clinic.save_revision().publish()
+        cls.clinic = add_mount_pleasant_clinic(treats=[cls.seed])
         cls.user = get_user_model().objects.create_superuser("editor", "e@example.com", "pw")
+        cls.editor = make_user("marketing", "Editors")
+        cls.reviewer = make_user("drdoe", "Medical reviewers", first_name="Jane", last_name="Doe")
 
     def setUp(self):
         self.client.force_login(self.user)
 
-    def post_local_page(self, title, text, action="action-publish", location=None):
+    @property
+    def add_url(self):
+        return f"/admin/pages/add/conditions/localconditionpage/{self.seed.pk}/"
+
+    def local_page_data(self, title, text, action="action-publish", location=None):
         data = nested_form_data(
             {
                 "title": title,
@@ -58,8 +102,87 @@ class LocalConditionPageTests(WagtailPageTestCase):
                 "body": streamfield([("text_section", {"heading": "In town", "text": rich_text(f"<p>{text}</p>")})]),
             }
         )
-        data[action] = action
-        return self.client.post(f"/admin/pages/add/conditions/localconditionpage/{self.seed.pk}/", data)
+        if action:
+            data[action] = action
+        return data
+
+    def post_local_page(self, title, text, action="action-publish", location=None):
+        return self.client.post(self.add_url, self.local_page_data(title, text, action, location))
+
+    def test_the_new_page_form_shows_the_slug_and_search_preview_on_the_promote_tab(self):
+        # Without them the editor's first submission always failed: the slug is required and the
+        # field the admin's script fills from the title was missing.
+        response = self.client.get(self.add_url)
+        self.assertEqual(response.status_code, 200)
+        promote = BeautifulSoup(response.content, "html.parser").find(id="tab-promote")
+        self.assertIsNotNone(promote.find("input", attrs={"name": "slug"}))
+        self.assertIsNotNone(promote.find("input", attrs={"name": "seo_title"}))
+        self.assertEqual(
+            promote.find(attrs={"data-seo-preview-url": True}).get_text(),
+            "http://testserver/conditions/sciatica-back-spasms/",
+        )
+
+    def test_a_page_without_a_clinic_yet_takes_the_primary_clinics_town_in_title_templates(self):
+        page = LocalConditionPage(title="Sciatica Care")
+        self.assertIsNone(page.get_location())
+        variables = page.template_variables(PracticeSettings.load())
+        self.assertEqual((variables["city"], variables["state"]), ("Charleston", "SC"))
+
+    def test_an_editor_saves_a_draft_then_a_medical_reviewer_approves_it(self):
+        self.client.force_login(self.editor)
+        title = "Back Spasm Care in Mount Pleasant"
+        draft = nested_form_data(
+            {
+                "title": title,
+                "slug": "back-spasm-care",
+                "location": self.clinic.pk,
+                "summary": "",
+                "body": streamfield([]),
+            }
+        )
+        self.assertEqual(self.client.post(self.add_url, draft).status_code, 302)
+        page = LocalConditionPage.objects.get()
+        self.assertFalse(page.live)
+
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        data = self.local_page_data(title, LOCAL_STORY, "action-submit") | {"slug": "back-spasm-care"}
+        response = self.client.post(edit_url, data)
+        self.assertEqual(response.status_code, 302, response.content[:2000])
+        page.refresh_from_db()
+        self.assertFalse(page.live)
+        self.assertEqual(page.current_workflow_task.name, "Medical reviewer approval")
+
+        self.client.force_login(self.reviewer)
+        approve = reverse(
+            "wagtailadmin_pages:workflow_action", args=[page.pk, "approve", page.current_workflow_task_state.pk]
+        )
+        self.client.post(approve, {"comment": ""})
+        page.refresh_from_db()
+        self.assertTrue(page.live)
+        self.client.logout()
+        self.assertEqual(robots_and_canonical(self.client, page.url), ("index, follow", f"http://testserver{page.url}"))
+
+    def test_an_editor_cannot_submit_a_thin_page_for_review(self):
+        self.client.force_login(self.editor)
+        response = self.post_local_page("Back Spasms in Mount Pleasant", "Back spasms.", "action-submit")
+        self.assertContains(response, "This local page cannot be published yet.")
+        self.assertFalse(LocalConditionPage.objects.exists())
+
+    def test_restarting_the_workflow_checks_the_page_again(self):
+        self.client.force_login(self.editor)
+        title = "Back Spasm Care in Mount Pleasant"
+        self.assertEqual(self.post_local_page(title, LOCAL_STORY, "action-submit").status_code, 302)
+        page = LocalConditionPage.objects.get()
+        self.client.force_login(self.reviewer)
+        request_changes = reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[page.pk, "reject", page.current_workflow_task_state.pk],
+        )
+        self.client.post(request_changes, {"comment": "Say more about the clinic."})
+        self.client.force_login(self.editor)
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        response = self.client.post(edit_url, self.local_page_data(title, "Back spasms.", "action-restart-workflow"))
+        self.assertContains(response, "This local page cannot be published yet.")
 
     def test_thin_copy_of_the_parent_cannot_be_published_and_editors_see_why(self):
         copied = " ".join(block.render_as_block() for block in self.seed.body).replace("Charleston", "Mount Pleasant")
@@ -147,3 +270,101 @@ class CrossLinkTests(WagtailPageTestCase):
         LocationPage.objects.get(slug="charleston").unpublish()
         self.assertNotContains(self.client.get(self.seed.url), "Where we treat this")
         self.assertEqual(ConditionPage.objects.get(pk=self.seed.pk).treated_at_locations.count(), 1)
+
+
+class MovingLocalPagesTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.clinic = add_mount_pleasant_clinic(treats=[cls.seed])
+        cls.knee = factories.make_condition(title="Knee Pain", summary="Knee pain has many causes.")
+        cls.user = get_user_model().objects.create_superuser("editor", "e@example.com", "pw")
+        cls.page = make_local_page(cls.seed, "Back Spasm Care in Mount Pleasant", LOCAL_STORY, cls.clinic)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def treat_knee_pain_at_the_clinic(self):
+        self.clinic.conditions_treated.add(self.knee)
+        self.clinic.save_revision().publish()
+
+    def parent_of(self, page):
+        return Page.objects.get(pk=page.pk).get_parent().specific
+
+    @property
+    def confirm_url(self):
+        return reverse("wagtailadmin_pages:move_confirm", args=[self.page.pk, self.knee.pk])
+
+    def test_a_move_under_a_condition_the_clinic_does_not_treat_is_refused_with_the_reason(self):
+        response = self.client.get(self.confirm_url, follow=True)
+        self.assertRedirects(response, reverse("wagtailadmin_pages:move", args=[self.page.pk]))
+        self.assertEqual(
+            admin_messages(response),
+            [
+                "“Back Spasm Care in Mount Pleasant” cannot be moved under “Knee Pain”. Knee Pain is not listed as "
+                "treated at Mount Pleasant Clinic. Add it to the clinic's conditions first."
+            ],
+        )
+        self.client.post(self.confirm_url)
+        self.assertEqual(self.parent_of(self.page), self.seed)
+
+    def test_a_bulk_move_under_a_condition_the_clinic_does_not_treat_is_refused(self):
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"]) + f"?id={self.page.pk}"
+        response = self.client.post(url, {"chooser": self.knee.pk}, follow=True)
+        self.assertIn(
+            "“Back Spasm Care in Mount Pleasant” cannot be moved under “Knee Pain”. Knee Pain is not listed as "
+            "treated at Mount Pleasant Clinic. Add it to the clinic's conditions first.",
+            admin_messages(response),
+        )
+        self.assertEqual(self.parent_of(self.page), self.seed)
+
+    def test_a_move_the_clinic_allows_keeps_a_substantive_page_indexable(self):
+        self.treat_knee_pain_at_the_clinic()
+        response = self.client.post(self.confirm_url, follow=True)
+        self.assertEqual(admin_messages(response), ["Page 'Back Spasm Care in Mount Pleasant' moved. Edit"])
+        self.assertEqual(self.parent_of(self.page), self.knee)
+        moved = LocalConditionPage.objects.get(pk=self.page.pk)
+        self.client.logout()
+        self.assertEqual(
+            robots_and_canonical(self.client, moved.url), ("index, follow", f"http://testserver{moved.url}")
+        )
+        self.assertIn(f'href="{moved.url}"', self.client.get(self.knee.url).content.decode())
+
+    def test_a_moved_page_is_judged_against_its_new_parent_and_siblings(self):
+        self.treat_knee_pain_at_the_clinic()
+        sibling = make_local_page(self.knee, "Knee Care in Mount Pleasant", LOCAL_STORY + " Knees too.", self.clinic)
+        old_url = self.page.url
+        self.client.logout()
+        # Visited before the move, so that the page cache holds each of them.
+        for url in (old_url, sibling.url):
+            self.assertEqual(robots_and_canonical(self.client, url), ("index, follow", f"http://testserver{url}"))
+        self.assertIn(f'href="{old_url}"', self.client.get(self.seed.url).content.decode())
+        self.assertIn(f'href="{sibling.url}"', self.client.get(self.knee.url).content.decode())
+        self.assertIn(sibling.url, self.client.get("/sitemap.xml").content.decode())
+
+        self.client.force_login(self.user)
+        warning = re.compile(
+            "^Under “Knee Pain”, “Back Spasm Care in Mount Pleasant” fails the local-page check: search engines "
+            "are asked not to index it and to read “Knee Pain” instead. Its text is [0-9]+% the same as “Knee "
+            r"Care in Mount Pleasant” \(at most 35% is allowed\)\. Rewrite it rather than copying\.$"
+        )
+        # Before the editor confirms the move, and with the confirmation once it is done.
+        [before] = admin_messages(self.client.get(self.confirm_url))
+        self.assertRegex(before, warning)
+        after = admin_messages(self.client.post(self.confirm_url, follow=True))
+        self.assertEqual(len([message for message in after if warning.match(message)]), 1, after)
+        moved = LocalConditionPage.objects.get(pk=self.page.pk)
+        self.assertEqual(moved.get_parent().pk, self.knee.pk)
+
+        self.client.logout()
+        knee_url = f"http://testserver{self.knee.url}"
+        # Each is now a near-copy of the other: both are hidden and point to the condition page.
+        for url in (moved.url, sibling.url):
+            self.assertEqual(robots_and_canonical(self.client, url), ("noindex, follow", knee_url))
+        sitemap = self.client.get("/sitemap.xml").content.decode()
+        self.assertNotIn(moved.url, sitemap)
+        self.assertNotIn(sibling.url, sitemap)
+        knee_html = self.client.get(self.knee.url).content.decode()
+        self.assertNotIn(f'href="{moved.url}"', knee_html)
+        self.assertNotIn(f'href="{sibling.url}"', knee_html)
+        self.assertNotIn(f'href="{old_url}"', self.client.get(self.seed.url).content.decode())

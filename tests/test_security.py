@@ -8,7 +8,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from appointments.models import AppointmentPage
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,3 +226,104 @@ class AdminLoginThrottlingTests(TestCase):
             HTTP_X_FORWARDED_FOR="203.0.113.9",
         )
         self.assertEqual(other_visitor.status_code, 302)
+
+
+class PreviewFramingTests(TestCase):
+    """The editor's preview panel frames Wagtail's preview URLs: the admin may frame them, nobody else.
+
+    Wagtail renders a preview by passing a made-up request for the page's public URL through every
+    middleware, so the preview's headers are decided as for a public page unless it is told apart.
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.appointment_page = AppointmentPage.objects.get()
+        cls.editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def preview(self, url, data, **query):
+        """As the preview panel's script does: post the editor's unsaved form, then load the preview."""
+        posted = self.client.post(url, data)
+        self.assertEqual(posted.json(), {"is_valid": True, "is_available": True})
+        return self.client.get(url, {"in_preview_panel": "true", **query})
+
+    def assert_framed_by_the_admin_only(self, response, shows):
+        self.assertContains(response, shows, html=True)
+        self.assertNotContains(response, "Preview not available")
+        self.assertEqual(response["X-Frame-Options"], "SAMEORIGIN")
+        policy = directives(response["Content-Security-Policy"])
+        self.assertEqual(policy["frame-ancestors"], {"'self'"})
+        # Otherwise the public policy: the preview loads what the published page would, no more.
+        self.assertEqual(policy["script-src"], {"'self'"})
+        self.assertEqual(policy["style-src"], {"'self'"})
+
+    def condition_form(self, summary):
+        seed = self.seed
+        return nested_form_data(
+            {"title": seed.title, "slug": seed.slug, "summary": summary, "other_names": "", "body": streamfield([])}
+        )
+
+    def test_the_edit_preview_of_a_condition_page_can_be_framed_by_the_admin(self):
+        url = f"/admin/pages/{self.seed.pk}/edit/preview/"
+        response = self.preview(url, self.condition_form("A summary not saved yet."))
+        self.assert_framed_by_the_admin_only(response, "<h1>Sciatica / Back Spasms</h1>")
+        self.assertContains(response, "A summary not saved yet.")
+        # The same URL opened in a new tab, as the panel's "Preview in new tab" link does.
+        new_tab = self.client.get(url, {"mode": ""})
+        self.assert_framed_by_the_admin_only(new_tab, "<h1>Sciatica / Back Spasms</h1>")
+
+    def test_the_preview_of_a_page_not_yet_created_can_be_framed_by_the_admin(self):
+        url = f"/admin/pages/add/home/standardpage/{factories.home_page().pk}/preview/"
+        data = nested_form_data(
+            {"title": "Our Team", "slug": "", "summary": "Who treats you.", "body": rich_text("<p>Hello.</p>")}
+        )
+        self.assert_framed_by_the_admin_only(self.preview(url, data), "<h1>Our Team</h1>")
+
+    def test_each_preview_mode_of_the_appointment_page_can_be_framed_by_the_admin(self):
+        page = self.appointment_page
+        questions = [
+            {
+                "id": field.pk,
+                "label": field.label,
+                "help_text": field.help_text,
+                "required": "on" if field.required else "",
+                "field_type": field.field_type,
+                "choices": field.choices,
+                "default_value": field.default_value,
+                "autocomplete": field.autocomplete,
+                "ORDER": str(order),
+            }
+            for order, field in enumerate(page.form_fields.all())
+        ]
+        data = nested_form_data(
+            {
+                "title": page.title,
+                "slug": page.slug,
+                "intro": page.intro,
+                "form_fields": inline_formset(questions, initial=len(questions)),
+                "thank_you_text": rich_text(page.thank_you_text),
+                "to_address": page.to_address,
+            }
+        )
+        url = f"/admin/pages/{page.pk}/edit/preview/"
+        for mode, shows in (
+            ("form", '<label for="id_name">Name</label>'),
+            ("landing", "<h1>Thank you: your request has been sent</h1>"),
+        ):
+            with self.subTest(mode=mode):
+                self.assert_framed_by_the_admin_only(self.preview(url, data, mode=mode), shows)
+
+    def test_the_published_page_stays_unframeable_after_a_preview(self):
+        self.preview(f"/admin/pages/{self.seed.pk}/edit/preview/", self.condition_form(self.seed.summary))
+        self.client.logout()
+        # Rendered, then from the page cache: a preview never stands in for the public page.
+        for expected_cache in ("miss", "hit"):
+            with self.subTest(page_cache=expected_cache):
+                response = self.client.get(self.seed.url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["X-Page-Cache"], expected_cache)
+                self.assertEqual(response["X-Frame-Options"], "DENY")
+                self.assertEqual(directives(response["Content-Security-Policy"])["frame-ancestors"], {"'none'"})

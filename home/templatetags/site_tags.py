@@ -1,4 +1,5 @@
 from django import template
+from django.apps import apps
 from wagtail.models import Site
 
 from home.cache import for_current_generation
@@ -79,3 +80,24 @@ def site_navigation(context):
 @register.simple_tag(takes_context=True)
 def practice_location(context):
     return PracticeSettings.load(request_or_site=context.get("request")).primary_location
+
+
+@register.simple_tag(takes_context=True)
+def appointment_page(context):
+    """The live appointment page from Settings → Practice, or None: where appointment buttons lead."""
+    return PracticeSettings.load(request_or_site=context.get("request")).appointment_destination
+
+
+@register.simple_tag(takes_context=True)
+def conditions_index(context):
+    """The site's live, public list of the conditions the practice treats, or None."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None or not apps.is_installed("conditions"):
+        return None
+    # Through the app registry, as primary_location() does: home does not import the conditions app.
+    index_model = apps.get_model("conditions", "ConditionIndexPage")
+    return for_current_generation(
+        f"conditions-index:{site.pk}",
+        lambda: index_model.objects.live().public().descendant_of(site.root_page).only("title", "url_path").first(),
+    )

@@ -64,7 +64,9 @@ class Command(BaseCommand):
                     for opens, closes in ((time(8), time(12)), (time(13), time(17)))
                 ],
             )
+            contact_is_new = not home.get_children().filter(slug="contact").exists()
             contact = self.ensure_contact_page(home)
+            self.ensure_appointment_setting(contact, contact_is_new)
             conditions = self.ensure_child(
                 home,
                 ConditionIndexPage,
@@ -181,6 +183,19 @@ class Command(BaseCommand):
             form_fields=fields,
             show_in_menus=True,
         )
+
+    def ensure_appointment_setting(self, contact, contact_is_new):
+        """Calls to action and the home page's button lead to the contact page (Settings → Practice).
+
+        Set when the setting is empty and the contact page was created by this run, so that an
+        editor's own choice, or a deliberately empty setting, survives a rerun.
+        """
+        practice = PracticeSettings.load()
+        if contact_is_new and practice.appointment_page_id is None:
+            practice.appointment_page = contact
+            # A save, not an update(): saving a setting renews the page cache (home/signals.py).
+            practice.save(update_fields=["appointment_page"])
+            self.created.append(f"appointment page setting → {contact.url_path}")
 
     # --- the seed condition page --------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""The page editor explains what it refuses."""
+
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import TestCase
+from django.urls import reverse
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+from conditions.models import ConditionIndexPage
+from tests import factories
+
+
+class SlugInUseTests(TestCase):
+    """An abandoned draft (autosave keeps one as soon as an editor types) holds the new page's slug."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.index = ConditionIndexPage.objects.get()
+        cls.editor = get_user_model().objects.create_user("marketing", "marketing@scsportsmed.example", "pw")
+        cls.editor.groups.add(Group.objects.get(name="Editors"))
+
+    def create(self, title, slug):
+        data = nested_form_data(
+            {
+                "title": title,
+                "slug": slug,
+                "summary": "A disc presses on a nerve.",
+                "other_names": "",
+                "body": streamfield([]),
+            }
+        )
+        return self.client.post(
+            reverse("wagtailadmin_pages:add", args=["conditions", "conditionpage", self.index.pk]), data
+        )
+
+    def test_the_error_names_and_links_the_page_that_holds_the_slug(self):
+        self.client.force_login(self.editor)
+        self.assertEqual(self.create("Herniated Disc", "herniated-disc").status_code, 302)
+        abandoned = self.index.get_children().get(slug="herniated-disc")
+
+        response = self.create("Herniated Disc", "herniated-disc")
+        self.assertEqual(response.status_code, 200)
+        page = BeautifulSoup(response.content, "html.parser")
+        edit_url = reverse("wagtailadmin_pages:edit", args=[abandoned.pk])
+
+        # Next to the slug field, on the Promote tab: a link to the page that has it.
+        slug_error = page.select_one('[data-contentpath="slug"] [data-field-errors]')
+        self.assertIsNotNone(slug_error, "no error next to the slug field")
+        link = slug_error.find("a", href=edit_url)
+        self.assertIsNotNone(link, slug_error)
+        self.assertEqual(link.get_text(), "“Herniated Disc”")
+        # At the top of the editor, whatever tab is open: the page named, in plain words.
+        banner = page.select_one(".messages").get_text(" ", strip=True)
+        self.assertIn("“herniated-disc” is already used by “Herniated Disc”", banner)
+        self.assertIn("a draft that was never published, last edited by you", banner)
+        self.assertNotIn("<a", banner)
