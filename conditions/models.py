@@ -1,7 +1,10 @@
 import calendar
 import datetime
+import hashlib
+import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -95,6 +98,12 @@ class ConditionPage(BasePage):
         help_text="The reviewer who approved the page last; reminded when its next review is due.",
     )
     last_reviewed = models.DateField(null=True, blank=True, help_text="Filled in on approval.")
+    reviewed_content_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A fingerprint of the medical content the reviewer approved; see review_is_current.",
+    )
     next_review_due = models.DateField(
         null=True, blank=True, help_text="Filled in on approval: the review interval after the last review."
     )
@@ -128,6 +137,24 @@ class ConditionPage(BasePage):
 
     def get_summary(self):
         return self.summary
+
+    def medical_content_digest(self):
+        """A fingerprint of what a medical reviewer vouches for: the title, summary, other names and body."""
+        return medical_content_digest(self.title, self.summary, self.other_names, self.body.get_prep_value())
+
+    @property
+    def review_is_current(self):
+        """Whether the content shown is the content a reviewer approved.
+
+        A page published without the workflow (by an administrator), or edited since, is awaiting
+        review: its page and structured data stop claiming the old review until it is approved again.
+        """
+        return bool(
+            self.reviewed_by
+            and self.last_reviewed
+            and self.reviewed_content_digest
+            and self.reviewed_content_digest == self.medical_content_digest()
+        )
 
     def content_problems(self):
         """What a condition page should have and this one lacks, in words for editors."""
@@ -191,9 +218,8 @@ class ConditionPage(BasePage):
             "about": {"@id": condition["@id"]},
             "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         }
-        if self.last_reviewed:
+        if self.review_is_current:
             properties["lastReviewed"] = self.last_reviewed.isoformat()
-        if self.reviewed_by:
             properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
         if clinics:
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
@@ -336,6 +362,11 @@ class LocalConditionPage(BasePage):
         return [f"Fails the local-page check: {reason}" for reason in self.guard_result().reasons]
 
 
+def medical_content_digest(title, summary, other_names, body_data):
+    content = {"title": title, "summary": summary, "other_names": other_names, "body": body_data}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+
+
 def add_months(day, months):
     """The same day of the month `months` later, or the month's last day when it is shorter."""
     month_index = day.month - 1 + months
@@ -375,7 +406,9 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             revision = task_state.workflow_state.content_object.get_latest_revision()
             if issubclass(revision.content_type.model_class(), ConditionPage):
                 today = timezone.localdate()
+                approved = revision.as_object()
                 revision.content.update(
+                    reviewed_content_digest=approved.medical_content_digest(),
                     reviewed_by=reviewer_signature(user),
                     reviewed_by_user=user.pk,
                     last_reviewed=today.isoformat(),

@@ -238,6 +238,8 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
 IMAGE_MAX_SIDE = 3000
 
 WAGTAIL_SITE_NAME = "South Carolina Sports Medicine & Orthopaedic Center"
+# The last approval in a workflow publishes the page for the reviewer, who has no Publish button.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "conditions.workflows.publish_approved"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL full-text search), with English word forms and
 # titles ranked above body text on both: see search/backends.

@@ -226,7 +226,7 @@ class ConditionPageRenderingTests(WagtailPageTestCase):
     def test_medical_review_line(self):
         self.assertContains(
             self.response,
-            'Medically reviewed by Jane Doe, MD on <time datetime="2026-11-02">November 2, 2026</time>.',
+            'Medically reviewed by Jane Doe, MD · Last reviewed <time datetime="2026-11-02">November 2, 2026</time>',
         )
 
     def test_other_names_are_shown(self):

@@ -1,5 +1,7 @@
 import datetime
+import json
 
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -75,8 +77,69 @@ class MedicalReviewWorkflowTests(WagtailPageTestCase):
         self.assertEqual(page.next_review_due, add_months(today, 12))
         self.client.logout()
         self.assertContains(
-            self.client.get(page.url), f'Medically reviewed by Jane Doe, MD on <time datetime="{today.isoformat()}">'
+            self.client.get(page.url),
+            f'Medically reviewed by Jane Doe, MD · Last reviewed <time datetime="{today.isoformat()}">',
         )
+
+    def approve_as_reviewer(self, page):
+        task_state = page.current_workflow_task_state
+        self.client.force_login(self.reviewer)
+        self.client.post(
+            reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": ""}
+        )
+        self.client.logout()
+
+    def review_signals(self, page):
+        """What a visitor and a search engine are told about the page's review."""
+        response = self.client.get(page.url)
+        html = BeautifulSoup(response.content, "html.parser")
+        line = html.select_one(".medical-review").get_text(" ", strip=True)
+        graph = json.loads(html.find("script", type="application/ld+json").string)["@graph"]
+        webpage = next(node for node in graph if node["@type"] == "MedicalWebPage")
+        return line, {key: webpage[key] for key in ("reviewedBy", "lastReviewed") if key in webpage}
+
+    def test_content_published_without_review_drops_the_review_claim_until_approved_again(self):
+        self.create_as_editor("action-submit")
+        page = ConditionPage.objects.get(slug="herniated-disc")
+        self.approve_as_reviewer(page)
+        line, claims = self.review_signals(page)
+        self.assertTrue(line.startswith("Medically reviewed by Jane Doe, MD"))
+        self.assertEqual(set(claims), {"reviewedBy", "lastReviewed"})
+
+        # An administrator changes the medical content and publishes it directly.
+        admin = get_user_model().objects.create_superuser("admin", "admin@scsportsmed.example", "pw")
+        page = ConditionPage.objects.get(pk=page.pk)
+        page.summary = "A disc bulges and presses on a nerve; surgery is always needed."
+        page.save_revision(user=admin).publish(user=admin)
+        line, claims = self.review_signals(page)
+        self.assertEqual(line, "Awaiting medical review")
+        self.assertEqual(claims, {})
+
+        # Approval through the workflow restores it.
+        page = ConditionPage.objects.get(pk=page.pk)
+        page.get_workflow().start(page, self.editor)
+        self.approve_as_reviewer(ConditionPage.objects.get(pk=page.pk))
+        line, claims = self.review_signals(page)
+        self.assertTrue(line.startswith("Medically reviewed by Jane Doe, MD"))
+        self.assertEqual(set(claims), {"reviewedBy", "lastReviewed"})
+
+    def test_a_page_never_reviewed_says_it_awaits_review(self):
+        seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
+        self.assertEqual(self.review_signals(seed), ("Awaiting medical review", {}))
+
+    def test_medical_reviewers_get_no_publish_button_but_their_approval_publishes(self):
+        seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
+        self.client.force_login(self.reviewer)
+        response = self.client.get(reverse("wagtailadmin_pages:edit", args=[seed.pk]))
+        self.assertEqual(response.status_code, 200)
+        html = BeautifulSoup(response.content, "html.parser")
+        self.assertIsNone(html.find("button", attrs={"name": "action-publish"}))
+        self.client.logout()
+
+        self.create_as_editor("action-submit")
+        page = ConditionPage.objects.get(slug="herniated-disc")
+        self.approve_as_reviewer(page)
+        self.assertTrue(ConditionPage.objects.get(pk=page.pk).live)
 
     def test_add_months_keeps_the_day_or_uses_the_months_last_day(self):
         self.assertEqual(add_months(datetime.date(2026, 11, 26), 12), datetime.date(2027, 11, 26))

@@ -281,11 +281,10 @@ class Command(BaseCommand):
             self.created.append(f"medical review workflow on {conditions.url_path}")
         reviewers = Group.objects.filter(name="Medical reviewers").first()
         if reviewers is not None:
-            # Reviewers open condition pages in the editor to read and comment on them; approving
-            # publishes, which needs the publish permission.
-            for codename in ("change_page", "publish_page"):
-                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-                GroupPagePermission.objects.get_or_create(group=reviewers, page=conditions, permission=permission)
+            # Reviewers open condition pages in the editor to read and comment on them. They get no
+            # publish permission: their approval publishes through the workflow (conditions.workflows).
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
+            GroupPagePermission.objects.get_or_create(group=reviewers, page=conditions, permission=permission)
 
     def ensure_redirect(self, page):
         old_path = Redirect.normalise_path(LEGACY_SEED_PATH)
