@@ -2,12 +2,17 @@
 
 The structured data for a condition (causes, complications, treatments, symptoms) is read from
 these blocks, so what the page shows and what search engines are told never drift apart.
+
+In the editor every block in the picker has its own icon and a preview rendered with the site's
+stylesheet, every list item is labelled for what it is (a symptom, a cause), and a collapsed
+block shows a one-line summary of what it holds (Meta.label_format).
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from wagtail import blocks
-from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images import blocks as image_blocks
+from wagtail.images import get_image_model
 
 from home.models import PracticeSettings
 
@@ -17,6 +22,9 @@ INLINE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 GROUP_CONDITION = "About the condition"
 GROUP_CARE = "Care and treatment"
 GROUP_GENERAL = "General content"
+
+# The block picker's previews: the block's own template inside a page that loads the site's stylesheet.
+PREVIEW_TEMPLATE = "blocks/preview.html"
 
 
 class CauseBlock(blocks.StructBlock):
@@ -28,6 +36,10 @@ class CauseBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = "Cause"
+        label_format = "{name}"
+        template = "blocks/cause_block.html"
+        description = "A named cause and how it leads to the condition."
+        preview_value = {"name": "Stress", "explanation": "Tense muscles can tighten into a spasm."}
 
 
 class CausesBlock(blocks.StructBlock):
@@ -35,13 +47,15 @@ class CausesBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(max_length=120, default="Common causes")
     intro = blocks.TextBlock(required=False, help_text="Optional sentence before the list.")
-    causes = blocks.ListBlock(CauseBlock(), min_num=1)
+    causes = blocks.ListBlock(CauseBlock(), min_num=1, label="Causes")
 
     class Meta:
         icon = "list-ul"
         label = "Causes"
+        label_format = "{heading}: {causes}"
         group = GROUP_CONDITION
         template = "blocks/causes_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A heading, an optional intro and a list of causes, each with a name and explanation."
         preview_value = {
             "heading": "Common causes of back spasms",
@@ -71,16 +85,19 @@ class ComplicationsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=120, default="Complications")
     text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES, required=False)
     complications = blocks.ListBlock(
-        blocks.CharBlock(max_length=160),
+        blocks.CharBlock(max_length=160, label="Complication"),
         min_num=0,
+        label="Possible complications",
         help_text="Optional list of complications, one short phrase each.",
     )
 
     class Meta:
         icon = "warning"
         label = "Complications"
+        label_format = "{heading}: {complications}"
         group = GROUP_CONDITION
         template = "blocks/complications_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A heading with text and/or a list of possible complications."
         preview_value = {
             "heading": "Complications",
@@ -125,7 +142,11 @@ class TreatmentOptionBlock(blocks.StructBlock):
     class Meta:
         icon = "plus-inverse"
         label = "Treatment option"
+        label_format = "{name} ({kind})"
         value_class = TreatmentOptionValue
+        template = "blocks/treatment_option_block.html"
+        description = "A named treatment, its kind and when it is used."
+        preview_value = {"name": "Massage", "kind": "physical_therapy", "explanation": "Loosens the tight muscle."}
 
 
 class TreatmentBlock(blocks.StructBlock):
@@ -133,20 +154,22 @@ class TreatmentBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(max_length=120, default="Treatment")
     intro = blocks.TextBlock(required=False)
-    options = blocks.ListBlock(TreatmentOptionBlock(), min_num=1)
+    options = blocks.ListBlock(TreatmentOptionBlock(), min_num=1, label="Treatment options")
 
     class Meta:
         icon = "plus-inverse"
         label = "Treatment"
+        label_format = "{heading}: {options}"
         group = GROUP_CARE
         template = "blocks/treatment_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A heading, an intro and the treatment options, each with its kind."
         preview_value = {
             "heading": "Treatment",
             "intro": "Most back spasms get better with simple care.",
             "options": [
                 {"name": "Heat or ice", "kind": "home_care", "explanation": "Apply heat or ice for relief."},
-                {"name": "Physical therapy", "kind": "physical_therapy", "explanation": "For recurring spasms."},
+                {"name": "Guided exercise", "kind": "physical_therapy", "explanation": "For recurring spasms."},
             ],
         }
 
@@ -164,13 +187,15 @@ class SymptomsBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(max_length=120, default="Symptoms")
     intro = blocks.TextBlock(required=False)
-    symptoms = blocks.ListBlock(blocks.CharBlock(max_length=160), min_num=1)
+    symptoms = blocks.ListBlock(blocks.CharBlock(max_length=160, label="Symptom"), min_num=1, label="Symptoms")
 
     class Meta:
-        icon = "list-ul"
+        icon = "clipboard-list"
         label = "Symptoms"
+        label_format = "{heading}: {symptoms}"
         group = GROUP_CONDITION
         template = "blocks/symptoms_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A heading and a list of symptoms, one short phrase each."
         preview_value = {
             "heading": "Symptoms",
@@ -195,13 +220,15 @@ class WhenToSeekCareBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
 
     class Meta:
-        icon = "warning"
+        icon = "time"
         label = "When to seek care"
+        label_format = "{heading} ({urgency})"
         group = GROUP_CARE
         template = "blocks/when_to_seek_care_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A card with an urgency level (routine, urgent or emergency) and what to look out for."
         preview_value = {
-            "heading": "Call 911",
+            "heading": "When to call 911",
             "urgency": "emergency",
             "text": "<p>If back pain comes with loss of bladder or bowel control, call 911.</p>",
         }
@@ -216,19 +243,25 @@ class QuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = "Question"
+        label_format = "{question}"
+        template = "blocks/question_block.html"
+        description = "A question patients ask, and its answer."
+        preview_value = {"question": "Should I rest in bed?", "answer": "<p>Gentle movement helps more.</p>"}
 
 
 class FAQBlock(blocks.StructBlock):
     """Questions patients often ask, each with its answer."""
 
     heading = blocks.CharBlock(max_length=120, default="Frequently asked questions")
-    questions = blocks.ListBlock(QuestionBlock(), min_num=1)
+    questions = blocks.ListBlock(QuestionBlock(), min_num=1, label="Questions")
 
     class Meta:
         icon = "help"
         label = "FAQ"
+        label_format = "{heading}: {questions}"
         group = GROUP_GENERAL
         template = "blocks/faq_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "Question and answer pairs under one heading."
         preview_value = {
             "heading": "Frequently asked questions",
@@ -248,10 +281,12 @@ class TextSectionBlock(blocks.StructBlock):
     )
 
     class Meta:
-        icon = "doc-full"
+        icon = "pilcrow"
         label = "Text section"
+        label_format = "{heading}"
         group = GROUP_GENERAL
         template = "blocks/text_section_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A heading followed by a few paragraphs or a list."
         preview_value = {
             "heading": "Living with back spasms",
@@ -259,36 +294,86 @@ class TextSectionBlock(blocks.StructBlock):
         }
 
 
-class ImageBlock(blocks.StructBlock):
-    """An image with alternative text (or marked decorative) and an optional caption."""
+def nest_image_alt_text(value):
+    """An image block's value in the shape stored before conditions 0009, nested as ImageBlock has it.
 
-    image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(
-        max_length=250,
-        required=False,
-        help_text="Describe what the image shows for people who cannot see it. Required unless decorative.",
-    )
-    decorative = blocks.BooleanBlock(
-        required=False,
-        help_text="Tick only if the image adds nothing to the text; screen readers will skip it.",
+    Before 0009 the image, its alt text and the decorative flag sat side by side in this block;
+    they are now one wagtail.images ImageBlock. The data migration rewrites stored pages and
+    revisions; this keeps values still built in the old shape in code (tests/factories.py) working.
+    """
+    if "alt_text" not in value and "decorative" not in value:
+        return value
+    decorative = bool(value.get("decorative"))
+    return {
+        "image": {
+            "image": value.get("image"),
+            "decorative": decorative,
+            "alt_text": "" if decorative else value.get("alt_text") or "",
+        },
+        "caption": value.get("caption") or "",
+    }
+
+
+class ImageValue(blocks.StructValue):
+    """value.image is the chosen Image, carrying this use's alt text (contextual_alt_text) and decorative flag."""
+
+    @property
+    def alt_text(self):
+        image = self.get("image")
+        return (image.contextual_alt_text or "") if image else ""
+
+    @property
+    def decorative(self):
+        image = self.get("image")
+        return bool(image and image.decorative)
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image with its alt text (or marked decorative) and an optional caption.
+
+    The image, alt text and decorative flag are Wagtail's own ImageBlock: choosing an image fills
+    the alt text from the image's description, and the block refuses an image with neither alt
+    text nor the decorative flag.
+    """
+
+    image = image_blocks.ImageBlock(
+        help_text=(
+            "Describe what the image shows for people who cannot see it, or tick “Image is decorative” "
+            "if it adds nothing to the text (screen readers will skip it)."
+        )
     )
     caption = blocks.CharBlock(max_length=250, required=False)
 
     class Meta:
         icon = "image"
         label = "Image"
+        label_format = "{image}"
+        value_class = ImageValue
         group = GROUP_GENERAL
         template = "blocks/image_block.html"
-        description = "An image with alternative text and an optional caption."
-        preview_value = {"alt_text": "", "decorative": True, "caption": "An image with a caption."}
+        preview_template = "blocks/image_block_preview.html"
+        description = "An image from the image library with alternative text and an optional caption."
+        preview_value = {"caption": "The caption appears under the image."}
 
-    def clean(self, value):
-        value = super().clean(value)
-        if not value["decorative"] and not value["alt_text"].strip():
-            raise blocks.StructBlockValidationError(
-                block_errors={"alt_text": ValidationError("Describe the image, or mark it as decorative.")}
-            )
-        return value
+    def get_preview_value(self):
+        # The newest image in the library, with the alt text an editor choosing it would be offered;
+        # an empty library previews the caption alone (see blocks/image_block_preview.html).
+        image = get_image_model().objects.order_by("-created_at", "-pk").first()
+        alt_text = image.default_alt_text if image else ""
+        return self.normalize(
+            {**self.meta.preview_value, "image": {"image": image, "decorative": False, "alt_text": alt_text}}
+        )
+
+    def to_python(self, value):
+        return super().to_python(nest_image_alt_text(value))
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python([nest_image_alt_text(value) for value in values])
+
+    def normalize(self, value):
+        if isinstance(value, self.meta.value_class):
+            return value
+        return super().normalize(nest_image_alt_text(value))
 
 
 class CallToActionBlock(blocks.StructBlock):
@@ -296,7 +381,8 @@ class CallToActionBlock(blocks.StructBlock):
 
     Its button leads to the page chosen in the block or, with none chosen (or the chosen page
     deleted or unpublished), to the appointment page in Settings → Practice; with neither, the
-    button is left out and the page's content checks say so.
+    button is left out and the page's content checks say so. Its preview leaves the page empty,
+    so the picker shows the button leading to the appointment page when one is set.
     """
 
     # Read by home.page_removal, which tells editors what deleting a page does to this block.
@@ -317,10 +403,12 @@ class CallToActionBlock(blocks.StructBlock):
     )
 
     class Meta:
-        icon = "mail"
+        icon = "calendar-check"
         label = "Call to action"
+        label_format = "{link_label}: {text}"
         group = GROUP_GENERAL
         template = "blocks/call_to_action_block.html"
+        preview_template = PREVIEW_TEMPLATE
         description = "A short invitation and a button to the appointment page, or to another page you choose."
         preview_value = {
             "text": "Contact the practice to discuss your specific situation.",

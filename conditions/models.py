@@ -192,7 +192,7 @@ class ConditionPage(BasePage):
         missing_alt = sum(
             1
             for block in self.body
-            if block.block_type == "image" and not block.value["decorative"] and not block.value["alt_text"].strip()
+            if block.block_type == "image" and not block.value.decorative and not block.value.alt_text.strip()
         )
         return [f"{missing_alt} image(s) without alt text"] if missing_alt else []
 
@@ -300,6 +300,8 @@ class LocalConditionPage(BasePage):
                 "near-copies of the main condition page or of other local pages."
             )
         ),
+        # The doorway meter: words of its own and shared phrases, as the editor types.
+        ContentChecksPanel(heading="Content checks"),
         FieldPanel("location"),
         FieldPanel("summary"),
         FieldPanel("body"),

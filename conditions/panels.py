@@ -1,22 +1,99 @@
-"""Editor panels for condition pages."""
+"""Editor panels for condition pages, and the checks they show."""
 
+from django.conf import settings
+from django.utils.functional import cached_property
 from wagtail.admin.panels import Panel
+
+from home.panels import LIVE_CHECKS_MEDIA, live_checks_url, page_parent
+
+# Whose checks the panel shows: rendered with the editor, or sent as the editor types.
+CHECKED = {
+    "saved": "the saved version of this page",
+    "new": "this new page",
+    "typed": "what you have typed",
+}
+
+
+def content_checks(page, parent, checked):
+    """What the content checks panel shows for a condition or local condition page; None for
+    other page types. `checked` is a key of CHECKED.
+
+    The panel renders it; the live checks endpoint (conditions/views.py) sends it as JSON.
+    """
+    # Imported here: conditions.models builds its panels from this module.
+    from conditions.models import ConditionPage, LocalConditionPage
+
+    if isinstance(page, ConditionPage):
+        problems = page.content_problems()
+        all_clear = "Nothing missing: a when-to-seek-care card, a call to action and a summary within its budget."
+        doorway = None
+    elif isinstance(page, LocalConditionPage) and parent is not None:
+        result = page.guard_result(parent.specific)
+        problems = result.reasons
+        all_clear = "Enough content of its own, and little in common with its main condition page, to be published."
+        doorway = doorway_meter(result)
+    else:
+        return None
+    return {
+        "intro": f"Content checks for {CHECKED[checked]}:",
+        "problems": problems,
+        "all_clear": all_clear,
+        "doorway": doorway,
+    }
+
+
+def doorway_meter(result):
+    """The doorway guard's numbers (conditions.doorway), as the meter on a local page shows them:
+    “54 of 80 words of its own, 12% shared phrases”."""
+    min_unique = settings.DOORWAY_MIN_UNIQUE_WORDS
+    max_similarity = settings.DOORWAY_MAX_SIMILARITY
+    shared = f"{result.similarity:.0%} shared phrases"
+    return {
+        "unique_words": result.unique_words,
+        "min_unique_words": min_unique,
+        "similarity": round(result.similarity, 3),
+        "max_similarity": max_similarity,
+        "most_similar_to": result.most_similar_to,
+        "passes": result.passes,
+        "summary": f"{result.unique_words} of {min_unique} words of its own, {shared}",
+        "words_text": f"{result.unique_words} of {min_unique} words of its own (at least {min_unique} needed)",
+        "similarity_text": (
+            f"{shared} with “{result.most_similar_to}” (at most {max_similarity:.0%} allowed)"
+            if result.most_similar_to
+            else f"{shared} (at most {max_similarity:.0%} allowed)"
+        ),
+    }
 
 
 class ContentChecksPanel(Panel):
-    """Warnings about what a condition page lacks, from the page as last saved.
+    """What a condition page lacks or, on a local page, whether it has enough content of its own.
 
-    They do not block saving or publishing: a page may be published without a when-to-seek-care
-    card, but editors and reviewers should see that it has none.
+    Rendered from the page as saved (or, for a new page, as it starts); live-checks.js updates it
+    from what the editor types. The checks do not block saving: a page may be published without a
+    when-to-seek-care card, but editors and reviewers should see that it has none. (A local page
+    that fails the doorway guard cannot be published; its form says why.)
     """
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "conditions/panels/content_checks.html"
 
         def is_shown(self):
-            return self.instance is not None and self.instance.pk is not None
+            return self.instance is not None and self.checks is not None
+
+        @property
+        def media(self):
+            return LIVE_CHECKS_MEDIA
+
+        @cached_property
+        def parent(self):
+            return page_parent(self.instance, self.form)
+
+        @cached_property
+        def checks(self):
+            return content_checks(self.instance, self.parent, "saved" if self.instance.pk else "new")
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
-            context["problems"] = self.instance.content_problems()
+            context.update(self.checks)
+            context["live_checks_url"] = live_checks_url(self.instance, self.parent)
             return context

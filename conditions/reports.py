@@ -3,10 +3,10 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.reports import PageReportView
 
 from conditions.models import pages_due_for_review
-from home.exports import FormulaSafeExportMixin
+from home.exports import ReportExportMixin
 
 
-class DueForReviewView(FormulaSafeExportMixin, PageReportView):
+class DueForReviewView(ReportExportMixin, PageReportView):
     """Condition pages whose medical review is overdue, due soon, or that were never reviewed."""
 
     page_title = "Due for medical review"
@@ -15,6 +15,7 @@ class DueForReviewView(FormulaSafeExportMixin, PageReportView):
     index_results_url_name = "due_for_review_results"
     results_template_name = "conditions/admin/due_for_review_results.html"
     any_permission_required = ["add", "change", "publish"]
+    export_filename = "due-for-medical-review"
     list_export = ["title", "reviewed_by", "last_reviewed", "next_review_due", "status_string"]
     export_headings = {
         "reviewed_by": "Reviewed by",

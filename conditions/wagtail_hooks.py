@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 
+from conditions import admin_urls  # noqa: F401 (registers the page editor's live checks URLs)
 from conditions.models import ConditionPage, LocalConditionPage, ReviewerProfile
 from conditions.reports import DueForReviewPanel, DueForReviewView
 

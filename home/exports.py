@@ -6,7 +6,10 @@ that starts with one of FORMULA_TRIGGERS as a formula (OWASP's "CSV injection"),
 =HYPERLINK(...) or =cmd|' /C calc'!A0 would run on the front desk's computer when they open the export.
 """
 
+from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.widgets import HeaderButton
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,3 +38,26 @@ class FormulaSafeExportMixin(SpreadsheetExportMixin):
 
     def get_heading(self, queryset, field):
         return neutralise_formula(super().get_heading(queryset, field))
+
+
+class ReportExportMixin(FormulaSafeExportMixin):
+    """A report's exports: buttons beside its title, files named after the report and the day.
+
+    Wagtail keeps "Download XLSX/CSV" in the header's "…" menu, where editors did not find them,
+    and names every file "spreadsheet-export". Set `export_filename` to the report's name, e.g.
+    "seo-audit": the file is then "seo-audit-2026-11-30.csv".
+    """
+
+    # Wagtail's own switch for the "…" menu entries; header_buttons shows them instead.
+    show_export_buttons = False
+
+    def get_filename(self):
+        return f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}"
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton("Download CSV", url=self.csv_export_url, icon_name="download", priority=100),
+            HeaderButton("Download XLSX", url=self.xlsx_export_url, icon_name="download", priority=110),
+        ]

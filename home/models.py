@@ -1,4 +1,5 @@
 import hashlib
+from typing import NamedTuple
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -59,6 +60,17 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         related_name="+",
         help_text="Shown in the header; a square or wide logo of at least 200 px.",
     )
+    default_social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Shown when a page without a social image of its own is shared on social media; "
+            "1200 × 630 px works best (it is cropped to that size)."
+        ),
+    )
     appointment_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -94,6 +106,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
                     FieldPanel("practice_name"),
                     FieldPanel("main_phone"),
                     FieldPanel("logo"),
+                    FieldPanel("default_social_image"),
                     PageChooserPanel("appointment_page", "appointments.AppointmentPage"),
                     FieldPanel("same_as"),
                 ],
@@ -112,7 +125,8 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
 
     @classmethod
     def _get_or_create(cls):
-        """The settings, with their title templates, primary clinic and appointment page, from the shared cache.
+        """The settings, with their title templates, primary clinic, appointment page and default social
+        image, from the shared cache.
 
         Every page's header, footer, title and JSON-LD read them; they are kept for the current
         page-cache generation, which any publish or settings change replaces (home/signals.py).
@@ -124,6 +138,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
             practice._title_templates_by_type  # noqa: B018
             practice.primary_location  # noqa: B018
             practice.appointment_destination  # noqa: B018
+            practice.default_social_image  # noqa: B018
             return practice
 
         return for_current_generation("practice-settings", load_from_database)
@@ -152,6 +167,10 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         if self.appointment_page_id is None:
             return None
         return Page.objects.live().filter(pk=self.appointment_page_id).first()
+
+    def social_image_for(self, page):
+        """The image shared for the page: its own social image, else the default one; None if neither."""
+        return page.social_image or self.default_social_image
 
     @property
     def same_as_list(self):
@@ -204,11 +223,40 @@ class TitleTemplate(Orderable):
         constraints = [models.UniqueConstraint(fields=["settings", "page_type"], name="one_template_per_page_type")]
 
 
+def shorten(text, limit):
+    """The text within `limit` characters: whole when it fits, else cut after its last whole word
+    with an ellipsis (cut hard only when a single word is longer than the limit)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]  # leaves room for the ellipsis
+    if text[limit - 1] != " ":
+        # The cut falls inside a word: drop what is left of it.
+        cut = cut.rpartition(" ")[0] or cut
+    return cut.rstrip(" ,;:.!?-–—") + "…"
+
+
+class MetaDescription(NamedTuple):
+    """A page's meta description and where it comes from, for the editor's counter."""
+
+    text: str
+    # "own" (the page's meta description field), "template" (its page type's description
+    # template), "summary", or "" when the page has none.
+    source: str
+    # Whether its summary was shortened to fit META_DESCRIPTION_BUDGET.
+    shortened: bool = False
+
+
+# Below this, a summary shortened to fit around a description template's own words says too little:
+# the description is left whole (over budget, which the editor's counter and the SEO audit report).
+MIN_SUMMARY_IN_TEMPLATE = 40
+
+
 class BasePage(Page):
     """What every page type shares: the SEO fields, their fallbacks and the location they target.
 
     Title tag falls back to the page type's default title and then the page title;
-    the meta description falls back to the page's summary.
+    the meta description falls back to the page's summary, shortened to fit (see meta_description).
     """
 
     base_form_class = BasePageForm
@@ -256,7 +304,8 @@ class BasePage(Page):
                     heading="Meta description",
                     help_text=(
                         f"The text under the headline in search results; about "
-                        f"{META_DESCRIPTION_BUDGET} characters. Leave empty to use the summary."
+                        f"{META_DESCRIPTION_BUDGET} characters. Leave empty to use the summary, shortened to "
+                        "fit if it is longer."
                     ),
                 ),
                 SearchPreviewPanel(heading="Search result preview"),
@@ -310,12 +359,39 @@ class BasePage(Page):
         return render_template(template, self.template_variables(practice))
 
     def get_meta_description(self, practice=None):
+        return self.meta_description(practice).text
+
+    def meta_description(self, practice=None):
+        """The page's meta description (a MetaDescription): its own, else its page type's description
+        template, else its summary.
+
+        The summary shown on the page may run to about 300 characters, twice what search engines show
+        under a result; they would cut it anywhere, mid-word. So a summary that does not fit is cut
+        here, after its last whole word within META_DESCRIPTION_BUDGET. A meta description the editor
+        wrote is left as written: their counter says when it is too long.
+        """
         if self.search_description:
-            return self.search_description
+            return MetaDescription(self.search_description, "own")
+        summary = " ".join(self.get_summary().split())
         row = practice.templates_for(self) if practice else None
         if row and row.description_template:
-            return render_template(row.description_template, self.template_variables(practice), fallback="{summary}")
-        return self.get_summary()
+            return self._description_from_template(row.description_template, practice, summary)
+        text = shorten(summary, META_DESCRIPTION_BUDGET)
+        return MetaDescription(text, "summary" if summary else "", shortened=text != summary)
+
+    def _description_from_template(self, template, practice, summary):
+        variables = self.template_variables(practice)
+        text = render_template(template, variables, fallback="{summary}")
+        if len(text) <= META_DESCRIPTION_BUDGET or not summary:
+            return MetaDescription(text, "template")
+        # The rest of the template is the practice's chosen wording, so only the summary in it is
+        # cut, to the room the rest leaves. A one-character stand-in measures that rest.
+        rest = render_template(template, {**variables, "summary": "…"}, fallback="{summary}")
+        room = META_DESCRIPTION_BUDGET - (len(rest) - 1)
+        if rest == text or room < MIN_SUMMARY_IN_TEMPLATE:
+            return MetaDescription(text, "template")
+        shortened = render_template(template, {**variables, "summary": shorten(summary, room)}, fallback="{summary}")
+        return MetaDescription(shortened, "template", shortened=True)
 
     def get_canonical_override(self, request=None):
         """An absolute URL when another address is canonical for this page; "" otherwise."""

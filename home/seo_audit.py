@@ -17,6 +17,8 @@ class AuditRow:
     page: Page
     title_tag: str
     meta_description: str
+    # Which image a share of the page shows: SOCIAL_IMAGE_OWN, SOCIAL_IMAGE_DEFAULT or SOCIAL_IMAGE_NONE.
+    social_image: str
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -32,6 +34,17 @@ class AuditRow:
         return "; ".join(self.problems)
 
 
+SOCIAL_IMAGE_OWN = "The page's own"
+SOCIAL_IMAGE_DEFAULT = "The default (Settings → Practice)"
+SOCIAL_IMAGE_NONE = "None"
+
+
+def social_image_source(page, practice):
+    if page.social_image_id:
+        return SOCIAL_IMAGE_OWN
+    return SOCIAL_IMAGE_DEFAULT if practice.default_social_image_id else SOCIAL_IMAGE_NONE
+
+
 def is_reachable(page, parent):
     """Visitors can find the page: it is the home page, in a menu, or listed by its parent."""
     return page.depth <= 2 or page.show_in_menus or getattr(parent, "lists_children", False)
@@ -43,7 +56,10 @@ def audit_live_pages():
     parents = {page.path: page for page in pages}
     rows = [
         AuditRow(
-            page=page, title_tag=page.get_title_tag(practice), meta_description=page.get_meta_description(practice)
+            page=page,
+            title_tag=page.get_title_tag(practice),
+            meta_description=page.get_meta_description(practice),
+            social_image=social_image_source(page, practice),
         )
         for page in pages
     ]
@@ -63,8 +79,8 @@ def audit_live_pages():
             row.problems.append(
                 f"Meta description over {META_DESCRIPTION_BUDGET} characters ({len(row.meta_description)})"
             )
-        if not page.social_image_id:
-            row.problems.append("No social image")
+        if row.social_image == SOCIAL_IMAGE_NONE:
+            row.problems.append("No social image (choose one on the page, or a default in Settings → Practice)")
         if not is_reachable(page, parents.get(page.path[: -page.steplen])):
             row.problems.append("Not reachable from any menu or index")
         row.problems.extend(page.seo_problems())

@@ -14,6 +14,8 @@ from wagtail.models import Site
 SCHEMA = "https://schema.org"
 LANGUAGE = "en-US"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+# The size Open Graph recommends: large previews on Facebook, LinkedIn and X.
+SOCIAL_IMAGE_FILTER = "fill-1200x630"
 
 
 @dataclass
@@ -62,6 +64,17 @@ def organization_node(ctx, location):
     return node
 
 
+def image_node(ctx, image):
+    """The image shared for the page, as the ImageObject its og:image shows."""
+    rendition = image.get_rendition(SOCIAL_IMAGE_FILTER)
+    return {
+        "@type": "ImageObject",
+        "url": ctx.absolute(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+
+
 def breadcrumb_node(ctx, page):
     trail = [*page.breadcrumb_ancestors, page]
     items = []
@@ -90,6 +103,9 @@ def build_graph(page, request, practice, canonical_url, description, location):
     }
     if description:
         page_node["description"] = description
+    image = practice.social_image_for(page)
+    if image:
+        page_node["image"] = image_node(ctx, image)
     modified = page.last_published_at or page.latest_revision_created_at
     if modified:
         page_node["dateModified"] = modified.isoformat()

@@ -5,7 +5,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from home.exports import FormulaSafeExportMixin
+from home.exports import ReportExportMixin
 from home.page_removal import DELETE, UNPUBLISH, PageRemoval, make_held_redirect
 from home.seo_audit import audit_live_pages
 
@@ -16,7 +16,7 @@ def can_edit_pages(user):
     return policy_registry.get_by_type(Page).user_has_any_permission(user, EDITING_PERMISSIONS)
 
 
-class SEOAuditView(FormulaSafeExportMixin, ReportView):
+class SEOAuditView(ReportExportMixin, ReportView):
     """Every live page with what is wrong with its title tag, description, images and reach."""
 
     page_title = "SEO audit"
@@ -27,13 +27,22 @@ class SEOAuditView(FormulaSafeExportMixin, ReportView):
     permission_policy = policy_registry.get_by_type(Page)
     any_permission_required = EDITING_PERMISSIONS
     export_filename = "seo-audit"
-    list_export = ["title", "page_type", "page.full_url", "title_tag", "meta_description", "problems_text"]
+    list_export = [
+        "title",
+        "page_type",
+        "page.full_url",
+        "title_tag",
+        "meta_description",
+        "social_image",
+        "problems_text",
+    ]
     export_headings = {
         "title": "Page",
         "page_type": "Type",
         "page.full_url": "URL",
         "title_tag": "Title tag",
         "meta_description": "Meta description",
+        "social_image": "Social image",
         "problems_text": "Problems",
     }
 

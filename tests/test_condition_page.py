@@ -12,7 +12,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from appointments.models import AppointmentPage
-from conditions.blocks import CausesBlock, ImageBlock
+from conditions.blocks import CausesBlock
 from conditions.models import ConditionIndexPage, ConditionPage
 from home.models import PracticeSettings, StandardPage
 from tests import factories
@@ -81,7 +81,7 @@ class ConditionPageAdminTests(WagtailPageTestCase):
                     },
                 ),
                 ("text_section", {"heading": "More", "text": rich_text("<p>Stay active.</p>")}),
-                ("image", {"image": self.image.pk, "alt_text": "Spine", "decorative": "", "caption": ""}),
+                ("image", {"image": {"image": self.image.pk, "decorative": "", "alt_text": "Spine"}, "caption": ""}),
                 ("call_to_action", {"text": "Talk to us.", "link_label": "Book", "page": self.contact.pk}),
             ]
         )
@@ -116,16 +116,6 @@ class ConditionPageAdminTests(WagtailPageTestCase):
         )
         response = self.client.get(page.url)
         self.assertContains(response, "<strong>Herniated disc</strong> – Pressure on a nerve.", html=True)
-
-    def test_image_without_alt_text_is_refused_unless_decorative(self):
-        block = ImageBlock()
-        with self.assertRaises(StructBlockValidationError) as refused:
-            block.clean(block.to_python({"image": self.image.pk, "alt_text": "", "decorative": False}))
-        self.assertEqual(
-            refused.exception.block_errors["alt_text"].messages, ["Describe the image, or mark it as decorative."]
-        )
-        cleaned = block.clean(block.to_python({"image": self.image.pk, "alt_text": "", "decorative": True}))
-        self.assertTrue(cleaned["decorative"])
 
     def test_causes_block_needs_at_least_one_cause(self):
         block = CausesBlock()

@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from conditions.models import ConditionIndexPage
-from home.models import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
+from home.models import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET, shorten
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
@@ -66,7 +66,7 @@ class SearchPreviewPanelTests(TestCase):
         preview = self.edit(self.seed)
         self.assertEqual(preview.title, SEED_TITLE_TAG)
         self.assertEqual(preview.url, SEED_URL)
-        self.assertEqual(preview.description, self.seed.summary)
+        self.assertEqual(preview.description, self.seed.get_meta_description())
 
     def test_counters_give_length_against_budget_and_warn_when_over(self):
         preview = self.edit(self.seed)
@@ -79,9 +79,11 @@ class SearchPreviewPanelTests(TestCase):
         self.assertEqual(title["aria-live"], "polite")
 
         description = preview.counter("description")
-        self.assertEqual(description["text"], f"{len(self.seed.summary)} / {META_DESCRIPTION_BUDGET} characters")
+        self.assertEqual(
+            description["text"], f"{len(self.seed.get_meta_description())} / {META_DESCRIPTION_BUDGET} characters"
+        )
         self.assertEqual(description["budget"], "160")
-        self.assertEqual(description["over"], len(self.seed.summary) > META_DESCRIPTION_BUDGET)
+        self.assertFalse(description["over"])  # the summary is shortened to fit
 
     def test_within_budget_shows_no_warning(self):
         self.save_draft(seo_title="Back", search_description="Back pain that runs down one leg.")
@@ -113,14 +115,14 @@ class SearchPreviewPanelTests(TestCase):
         panel = self.edit(self.seed).panel
         self.assertEqual(panel["data-practice-name"], PRACTICE)
         self.assertEqual(panel["data-fallback-title"], f"{{title}} Treatment in Charleston, SC | {PRACTICE}")
-        self.assertEqual(panel["data-fallback-description"], self.seed.summary)
+        self.assertEqual(panel["data-fallback-description"], shorten(self.seed.summary, META_DESCRIPTION_BUDGET))
         self.assertEqual(panel["data-url-base"], "http://testserver/conditions/")
 
     def test_the_fallbacks_ignore_the_pages_own_title_tag_and_description(self):
         self.save_draft(seo_title="Sciatica", search_description="Back pain that runs down one leg.")
         panel = self.edit(self.seed).panel
         self.assertEqual(panel["data-fallback-title"], f"{{title}} Treatment in Charleston, SC | {PRACTICE}")
-        self.assertEqual(panel["data-fallback-description"], self.seed.summary)
+        self.assertEqual(panel["data-fallback-description"], shorten(self.seed.summary, META_DESCRIPTION_BUDGET))
 
     def test_the_site_root_address_does_not_follow_its_slug(self):
         panel = self.edit(factories.home_page())

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from conditions.models import ConditionIndexPage
-from home.models import PracticeSettings, TitleTemplate, primary_location
+from home.models import META_DESCRIPTION_BUDGET, PracticeSettings, TitleTemplate, primary_location, shorten
 from home.seo import render_template, validate_template
 from locations.models import LocationIndexPage, LocationPage
 from tests import factories
@@ -48,7 +48,12 @@ class TitleTemplateTests(TestCase):
         )
         title, meta, _ = head(self.client.get(self.seed.url))
         self.assertEqual(title, f"Sciatica / Back Spasms doctor, Charleston SC – {PRACTICE}")
-        self.assertEqual(meta["description"], f"{self.seed.summary} Call us in Charleston.")
+        # The summary is shortened so that the template's own words fit the 160 characters too.
+        suffix = " Call us in Charleston."
+        self.assertEqual(
+            meta["description"], shorten(self.seed.summary, META_DESCRIPTION_BUDGET - len(suffix)) + suffix
+        )
+        self.assertLessEqual(len(meta["description"]), META_DESCRIPTION_BUDGET)
         self.assertEqual(meta["og:title"], title)
 
     def test_location_comes_from_the_pages_own_clinic(self):

@@ -31,7 +31,8 @@ class SEOAuditReportTests(TestCase):
             index,
             title="Knee Pain",
             slug="knee-pain",
-            summary="x" * 200,
+            summary="Knee pain.",
+            search_description="x" * 200,  # the editor's own description is never shortened
             body=[("image", {"image": image, "alt_text": "", "decorative": False, "caption": ""})],
         )
         clinic = LocationPage.objects.get(slug="charleston")

@@ -4,7 +4,7 @@ from wagtail.models import Site
 
 from home.cache import for_current_generation
 from home.models import PracticeSettings
-from home.structured_data import build_graph, to_script_json
+from home.structured_data import SOCIAL_IMAGE_FILTER, build_graph, to_script_json
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def page_meta(context, page=None):
     description = page.get_meta_description(practice)
     full_url = page.get_full_url(request)
     canonical = page.get_canonical_override(request) or full_url
-    image = page.social_image or practice.logo
+    social_image = practice.social_image_for(page)
+    image = social_image or practice.logo
     meta = {
         "title": page.get_title_tag(practice),
         "description": description,
@@ -36,7 +37,7 @@ def page_meta(context, page=None):
         ),
     }
     if image:
-        rendition = image.get_rendition("fill-1200x630" if page.social_image else "width-600")
+        rendition = image.get_rendition(SOCIAL_IMAGE_FILTER if social_image else "width-600")
         site_root = page.get_site().root_url
         meta["image"] = {
             "url": f"{site_root}{rendition.url}" if rendition.url.startswith("/") else rendition.url,
