@@ -8,14 +8,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
 from conditions.doorway import check_local_page
-from conditions.panels import ContentChecksPanel
+from conditions.panels import ContentChecksPanel, ReviewRecordPanel
 from home.forms import BasePageForm
 from home.models import BasePage, PracticeSettings
 
@@ -113,7 +113,7 @@ class ConditionPage(BasePage):
         FieldPanel("summary"),
         FieldPanel("other_names"),
         FieldPanel("body"),
-        MultiFieldPanel(
+        ReviewRecordPanel(
             [
                 FieldPanel("reviewed_by", read_only=True),
                 FieldPanel("last_reviewed", read_only=True),

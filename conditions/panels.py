@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.utils.functional import cached_property
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import MultiFieldPanel, Panel
 
 from home.panels import LIVE_CHECKS_MEDIA, live_checks_url, page_parent
 
@@ -97,3 +97,12 @@ class ContentChecksPanel(Panel):
             context.update(self.checks)
             context["live_checks_url"] = live_checks_url(self.instance, self.parent)
             return context
+
+
+class ReviewRecordPanel(MultiFieldPanel):
+    """The reviewer and review dates, read only; hidden until a medical reviewer has approved the page
+    (three empty read-only boxes only raise the question of whether to fill them in)."""
+
+    class BoundPanel(MultiFieldPanel.BoundPanel):
+        def is_shown(self):
+            return bool(getattr(self.instance, "last_reviewed", None)) and super().is_shown()

@@ -122,13 +122,21 @@ class ConditionPageAdminTests(WagtailPageTestCase):
         with self.assertRaises(StructBlockValidationError):
             block.clean(block.to_python({"heading": "Causes", "intro": "", "causes": []}))
 
-    def test_edit_form_opens_with_the_medical_review_panel(self):
+    def test_edit_form_opens_with_the_medical_review_record_once_reviewed(self):
         page = ConditionPage.objects.get(slug="sciatica-back-spasms")
         response = self.client.get(f"/admin/pages/{page.pk}/edit/")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Medical review")
         self.assertContains(response, "Title tag")
         self.assertContains(response, "Meta description")
+        # Never reviewed: no empty read-only review boxes.
+        record = 'id="panel-child-content-medical_review-section"'
+        self.assertNotContains(response, record)
+        self.assertNotContains(response, 'for="id_last_reviewed"')
+
+        reviewed = factories.make_condition(title="Gout", slug="gout", **factories.reviewed())
+        response = self.client.get(f"/admin/pages/{reviewed.pk}/edit/")
+        self.assertContains(response, record)
+        self.assertContains(response, "Jane Doe, MD")
 
 
 class ConditionPageRenderingTests(WagtailPageTestCase):
