@@ -23,7 +23,7 @@ from wagtail.search import index
 
 from home.cache import for_current_generation
 from home.forms import BasePageForm
-from home.panels import SearchPreviewPanel
+from home.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from home.phone import format_phone, normalise_phone
 from home.privacy import SitePageQuerySet, may_be_restricted, private_q
 from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
@@ -113,7 +113,10 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
                 heading="Practice",
             ),
             ObjectList(
-                [InlinePanel("title_templates", label="Title template", heading="Title and description templates")],
+                [
+                    TitleTemplateExamplesPanel(heading="Built-in templates and examples"),
+                    InlinePanel("title_templates", label="Title template", heading="Title and description templates"),
+                ],
                 heading="Title templates",
             ),
             ObjectList([FieldPanel("robots_txt")], heading="Robots"),

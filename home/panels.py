@@ -5,6 +5,7 @@ import copy
 from django.forms import Media
 from django.urls import reverse
 from wagtail.admin.panels import Panel
+from wagtail.models import get_page_models
 
 NO_DESCRIPTION_TEXT = "No meta description or summary: search engines will choose text from the page."
 
@@ -155,3 +156,39 @@ def _counter(name, label, text, budget, note=""):
         "warning": f" — {over_by} over budget: search engines may cut it short." if over_by else "",
         "note": note,
     }
+
+
+class TitleTemplateExamplesPanel(Panel):
+    """In Settings → Practice → Title templates: each page type's built-in template, the one in use,
+    and the title tag it gives a real page of that type today, with its length against the budget."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "home/panels/title_template_examples.html"
+
+        def get_context_data(self, parent_context=None):
+            # Imported here: home.models builds its panels from this module.
+            from home.models import TITLE_TAG_BUDGET, BasePage
+
+            context = super().get_context_data(parent_context)
+            practice = self.instance
+            rows = []
+            for model in sorted(
+                (model for model in get_page_models() if issubclass(model, BasePage)),
+                key=lambda model: str(model._meta.verbose_name),
+            ):
+                saved = practice.templates_for(model) if practice.pk else None
+                example_page = model.objects.live().order_by("path").first()
+                example = example_page.get_title_tag(practice) if example_page else ""
+                rows.append(
+                    {
+                        "page_type": str(model._meta.verbose_name).capitalize(),
+                        "built_in": model.default_title_template,
+                        "in_use": saved.title_template if saved else "",
+                        "example_page": example_page,
+                        "example": example,
+                        "length": len(example),
+                        "over": len(example) > TITLE_TAG_BUDGET,
+                    }
+                )
+            context.update(rows=rows, budget=TITLE_TAG_BUDGET)
+            return context

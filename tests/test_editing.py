@@ -56,3 +56,31 @@ class SlugInUseTests(TestCase):
         self.assertIn("“herniated-disc” is already used by “Herniated Disc”", banner)
         self.assertIn("a draft that was never published, last edited by you", banner)
         self.assertNotIn("<a", banner)
+
+
+class TitleTemplateExamplesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.admin = get_user_model().objects.create_superuser("admin", "admin@scsportsmed.example", "pw")
+
+    def test_the_title_templates_tab_shows_each_types_built_in_template_and_a_real_example(self):
+        self.client.force_login(self.admin)
+        response = self.client.get("/admin/settings/home/practicesettings/", follow=True)
+        self.assertEqual(response.status_code, 200)
+        page = BeautifulSoup(response.content, "html.parser")
+        table = page.select_one(".title-template-examples table")
+        self.assertIsNotNone(table)
+        rows = {
+            row.th.get_text(" ", strip=True): row.find_all("td")[1].get_text(" ", strip=True)
+            for row in table.select("tbody tr")
+        }
+        [condition_row] = [row for row in table.select("tbody tr") if row.th.get_text().startswith("Condition page")]
+        self.assertEqual(condition_row.code.get_text(), "{title} Treatment in {city}, {state} | {practice}")
+        example = condition_row.find_all("td")[1].get_text(" ", strip=True)
+        self.assertTrue(
+            example.startswith("Sciatica / Back Spasms Treatment in Charleston, SC | South Carolina Sports Medicine"),
+            example,
+        )
+        self.assertIn("too long", example)  # over 60 characters with the full practice name
+        self.assertIn("No published page of this type yet.", rows["Standard page"])
