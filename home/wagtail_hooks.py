@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
@@ -90,3 +92,9 @@ def hold_redirect_before_unpublish(request, page):
 @hooks.register("after_unpublish_page")
 def redirect_unpublished_page(request, page):
     make_held_redirect(request)
+
+
+@hooks.register("insert_editor_js")
+def paste_notice_js():
+    """Tell editors when a table they pasted into rich text was flattened (home/admin/paste-notice.js)."""
+    return format_html('<script src="{}"></script>', static("home/admin/paste-notice.js"))
