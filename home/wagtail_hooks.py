@@ -98,3 +98,9 @@ def redirect_unpublished_page(request, page):
 def paste_notice_js():
     """Tell editors when a table they pasted into rich text was flattened (home/admin/paste-notice.js)."""
     return format_html('<script src="{}"></script>', static("home/admin/paste-notice.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def uploads_css():
+    """A failed image upload shows its reason only (home/admin/uploads.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("home/admin/uploads.css"))
