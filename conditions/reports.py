@@ -4,6 +4,7 @@ from wagtail.admin.views.reports import PageReportView
 
 from conditions.models import pages_due_for_review
 from home.exports import ReportExportMixin
+from home.permissions import PAGE_WRITING_PERMISSIONS
 
 
 class DueForReviewView(ReportExportMixin, PageReportView):
@@ -14,7 +15,7 @@ class DueForReviewView(ReportExportMixin, PageReportView):
     index_url_name = "due_for_review"
     index_results_url_name = "due_for_review_results"
     results_template_name = "conditions/admin/due_for_review_results.html"
-    any_permission_required = ["add", "change", "publish"]
+    any_permission_required = PAGE_WRITING_PERMISSIONS
     export_filename = "due-for-medical-review"
     list_export = ["title", "reviewed_by", "last_reviewed", "next_review_due", "status_string"]
     export_headings = {

@@ -3,13 +3,12 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 
 from conditions import admin_urls  # noqa: F401 (registers the page editor's live checks URLs)
 from conditions.models import ConditionPage, LocalConditionPage, ReviewerProfile
 from conditions.reports import DueForReviewPanel, DueForReviewView
+from home.permissions import may_write_pages
 
 # Administrators record each medical reviewer's credentials here ("MD", "DPT, OCS").
 register_snippet(ReviewerProfile)
@@ -27,13 +26,9 @@ def register_due_for_review_urls():
     ]
 
 
-def can_see_review_report(user):
-    return policy_registry.get_by_type(Page).user_has_any_permission(user, DueForReviewView.any_permission_required)
-
-
 class DueForReviewMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_see_review_report(request.user)
+        return may_write_pages(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -45,7 +40,7 @@ def register_due_for_review_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_due_for_review_panel(request, panels):
-    if can_see_review_report(request.user):
+    if may_write_pages(request.user):
         panels.append(DueForReviewPanel())
 
 

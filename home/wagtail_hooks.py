@@ -4,18 +4,11 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
 from home.exports import ReportExportMixin
 from home.page_removal import DELETE, UNPUBLISH, PageRemoval, make_held_redirect
+from home.permissions import PAGE_WRITING_PERMISSIONS, may_write_pages, page_permission_policy
 from home.seo_audit import audit_live_pages
-
-EDITING_PERMISSIONS = ["add", "change", "publish"]
-
-
-def can_edit_pages(user):
-    return policy_registry.get_by_type(Page).user_has_any_permission(user, EDITING_PERMISSIONS)
 
 
 class SEOAuditView(ReportExportMixin, ReportView):
@@ -26,8 +19,8 @@ class SEOAuditView(ReportExportMixin, ReportView):
     index_url_name = "seo_audit"
     index_results_url_name = "seo_audit_results"
     results_template_name = "home/admin/seo_audit_results.html"
-    permission_policy = policy_registry.get_by_type(Page)
-    any_permission_required = EDITING_PERMISSIONS
+    permission_policy = page_permission_policy()
+    any_permission_required = PAGE_WRITING_PERMISSIONS
     export_filename = "seo-audit"
     list_export = [
         "title",
@@ -54,7 +47,7 @@ class SEOAuditView(ReportExportMixin, ReportView):
 
 class SEOAuditMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_edit_pages(request.user)
+        return may_write_pages(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -1,6 +1,5 @@
 """The admin report of what visitors searched for and did not find, so staff know which page to write next."""
 
-import swapper
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, NumberColumn
@@ -10,18 +9,8 @@ from wagtail.permissions import policy_registry
 
 from conditions.models import ConditionIndexPage, ConditionPage
 from home.exports import ReportExportMixin
+from home.permissions import PAGE_WRITING_PERMISSIONS, page_permission_policy
 from search.models import REPORT_DAYS, most_missed_queries
-
-# Anyone who can write pages may see the report: it tells them which page to write.
-PAGE_WRITING_PERMISSIONS = ["add", "change", "publish"]
-
-
-def page_permission_policy():
-    return policy_registry.get_by_type(swapper.load_model("wagtailcore", "Page"))
-
-
-def can_view_report(user):
-    return page_permission_policy().user_has_any_permission(user, PAGE_WRITING_PERMISSIONS)
 
 
 class SearchTermActionsColumn(BaseColumn):

@@ -2,7 +2,8 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from search.reports import NoResultsReportView, can_view_report
+from home.permissions import may_write_pages
+from search.reports import NoResultsReportView
 
 report_urls = (
     [
@@ -20,7 +21,7 @@ def register_report_urls():
 
 class NoResultsReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_view_report(request.user)
+        return may_write_pages(request.user)
 
 
 @hooks.register("register_reports_menu_item")

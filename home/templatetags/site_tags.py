@@ -1,9 +1,11 @@
 from django import template
 from django.apps import apps
+from django.utils.html import format_html
 from wagtail.models import Site
 
 from home.cache import for_current_generation
 from home.models import PracticeSettings
+from home.phone import format_phone, normalise_phone
 from home.structured_data import SOCIAL_IMAGE_FILTER, build_graph, to_script_json
 
 register = template.Library()
@@ -102,3 +104,20 @@ def conditions_index(context):
         f"conditions-index:{site.pk}",
         lambda: index_model.objects.live().public().descendant_of(site.root_page).only("title", "url_path").first(),
     )
+
+
+@register.simple_tag
+def phone_link(number, css_class="", prefix=""):
+    """A telephone link: `{% phone_link practice.main_phone %}` → <a href="tel:+18435550100">(843) 555-0100</a>.
+
+    Takes the number as stored anywhere (formatted or E.164). With `prefix` ("Call "), the number
+    is kept on one line after it. A number that is not a North American one is shown as it is.
+    """
+    e164 = normalise_phone(number)
+    shown = format_phone(e164) or (number or "")
+    if not e164:
+        return shown
+    text = format_html('{}<span class="nowrap">{}</span>', prefix, shown) if prefix else shown
+    if css_class:
+        return format_html('<a class="{}" href="tel:{}">{}</a>', css_class, e164, text)
+    return format_html('<a href="tel:{}">{}</a>', e164, text)
