@@ -86,6 +86,8 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
     answers, only the clinic and a link to the admin, sent after the database commit.
     """
 
+    label = "Appointments"
+
     intro = models.TextField(
         max_length=400,
         blank=True,

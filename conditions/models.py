@@ -25,6 +25,8 @@ SUMMARY_BUDGET = 300
 class ConditionIndexPage(BasePage):
     """/conditions/: every condition the practice treats, with its summary."""
 
+    label = "Conditions"
+
     intro = models.TextField(
         max_length=400,
         blank=True,
@@ -65,6 +67,8 @@ class ConditionIndexPage(BasePage):
 
 class ConditionPage(BasePage):
     """One condition (such as sciatica), answer first, then its causes, complications and treatment."""
+
+    label = "Condition"
 
     summary = models.TextField(
         max_length=SUMMARY_BUDGET + 100,
@@ -274,6 +278,8 @@ class LocalConditionPage(BasePage):
     stops passing (say the parent was rewritten) is hidden from search engines and points its
     canonical URL to the main condition page.
     """
+
+    label = "Condition"
 
     location = models.ForeignKey(
         "locations.LocationPage",

@@ -262,6 +262,9 @@ class BasePage(Page):
     the meta description falls back to the page's summary, shortened to fit (see meta_description).
     """
 
+    # What the page is, in the words a patient would use (search results show it); each page type says.
+    label = ""
+
     base_form_class = BasePageForm
 
     social_image = models.ForeignKey(
@@ -497,6 +500,8 @@ def primary_location():
 class HomePage(BasePage):
     """The site root: who the practice is, what it treats and how to reach it."""
 
+    label = "Home page"
+
     intro = models.TextField(
         max_length=400,
         blank=True,
@@ -544,6 +549,8 @@ class HomePage(BasePage):
 
 class StandardPage(BasePage):
     """A plain content page: contact details, about the practice, privacy policy."""
+
+    label = "Page"
 
     summary = models.TextField(
         max_length=300,

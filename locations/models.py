@@ -15,6 +15,8 @@ from home.phone import format_phone, normalise_phone
 class LocationIndexPage(BasePage):
     """/locations/: the practice's clinics."""
 
+    label = "Locations"
+
     intro = models.TextField(max_length=400, blank=True, help_text="A sentence or two above the list of clinics.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -57,6 +59,8 @@ class LocationIndexPage(BasePage):
 
 class LocationPage(BasePage):
     """One clinic: where it is, how to reach it and when it is open."""
+
+    label = "Location"
 
     street_address = models.CharField(max_length=200, help_text="Street and number, suite or floor, as on a letter.")
     city = models.CharField(max_length=100, help_text="The town patients search for, e.g. “Charleston”.")

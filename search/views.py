@@ -14,19 +14,6 @@ from search.query import MAX_QUERY_LENGTH, clean_query
 
 PAGE_SIZE = 10
 
-# What each result is, in the words a patient would use. Labels rather than imports keep the
-# search app independent of the apps that define the page types.
-RESULT_TYPES = {
-    "conditions.conditionpage": "Condition",
-    "conditions.localconditionpage": "Condition",
-    "conditions.conditionindexpage": "Conditions",
-    "locations.locationpage": "Location",
-    "locations.locationindexpage": "Locations",
-    "home.homepage": "Home page",
-    "home.standardpage": "Page",
-    "appointments.appointmentpage": "Appointments",
-}
-
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -105,7 +92,7 @@ def promotions_for(cleaned, pages):
 
 def as_hit(page, request):
     summary = page.search_description or (page.get_summary() if hasattr(page, "get_summary") else "")
-    kind = RESULT_TYPES.get(page._meta.label_lower, str(page._meta.verbose_name).capitalize())
+    kind = getattr(page, "label", "") or str(page._meta.verbose_name).capitalize()
     return SearchHit(title=page.title, url=page.get_url(request), summary=summary, kind=kind)
 
 
