@@ -209,11 +209,13 @@ class SymptomsBlock(blocks.StructBlock):
 class WhenToSeekCareBlock(blocks.StructBlock):
     """A highlighted card telling patients when to see a doctor, and how urgently."""
 
-    URGENCY_CHOICES = [
-        ("routine", "Routine: book an appointment"),
-        ("urgent", "Urgent: see a doctor today"),
-        ("emergency", "Emergency: call 911"),
-    ]
+    # Each urgency: its name, what the patient should do, and the number that does it (if one does).
+    URGENCY_LEVELS = {
+        "routine": ("Routine", "book an appointment", ""),
+        "urgent": ("Urgent", "see a doctor today", ""),
+        "emergency": ("Emergency", "call 911", "911"),
+    }
+    URGENCY_CHOICES = [(key, f"{level}: {action}") for key, (level, action, _) in URGENCY_LEVELS.items()]
 
     heading = blocks.CharBlock(max_length=120, default="When to see a doctor")
     urgency = blocks.ChoiceBlock(choices=URGENCY_CHOICES, default="routine")
@@ -232,6 +234,12 @@ class WhenToSeekCareBlock(blocks.StructBlock):
             "urgency": "emergency",
             "text": "<p>If back pain comes with loss of bladder or bowel control, call 911.</p>",
         }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        level, action, dial = self.URGENCY_LEVELS.get(value["urgency"], self.URGENCY_LEVELS["routine"])
+        context.update(urgency_level=level, urgency_action=action, urgency_dial=dial)
+        return context
 
 
 class QuestionBlock(blocks.StructBlock):
