@@ -31,9 +31,8 @@ def page_cache_is_shared(app_configs=None, **kwargs):
 
 
 def base_url_is_https(app_configs=None, **kwargs):
-    """Links in emails (appointment notifications, review reminders, password resets) and canonical
-    URLs are built from WAGTAILADMIN_BASE_URL; an unset or plain-http origin would send people and
-    search engines to the wrong place."""
+    """Links in emails (appointment notifications, review reminders, password resets) are built from
+    WAGTAILADMIN_BASE_URL; an unset or plain-http origin would send staff to the wrong place."""
     base_url = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
     if not base_url:
         problem = "WAGTAILADMIN_BASE_URL is not set."
@@ -43,7 +42,7 @@ def base_url_is_https(app_configs=None, **kwargs):
         return []
     return [
         checks.Error(
-            problem + " Emails and canonical URLs are built from it.",
+            problem + " Links in emails (appointment notifications, review reminders) are built from it.",
             hint="Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. https://www.example.com.",
             id="home.E002",
         )

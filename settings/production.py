@@ -46,6 +46,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 EMAIL_SEND_DEADLINE = float(os.environ.get("EMAIL_SEND_DEADLINE", "30"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets Django's error reports (with patients' form data withheld: appointments/log_filters.py).
+ADMINS = [("Operations", address) for address in env_list("ADMINS")]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable: /readyz must answer before the load balancer's
