@@ -9,6 +9,7 @@ from wagtail.rich_text import RichText
 
 from conditions.models import ConditionIndexPage, ConditionPage
 from home.models import HomePage
+from locations.models import LocationIndexPage, LocationPage
 
 
 def load_demo_site():
@@ -23,6 +24,10 @@ def home_page():
 
 def condition_index():
     return ConditionIndexPage.objects.get()
+
+
+def location_index():
+    return LocationIndexPage.objects.get()
 
 
 def make_image(title="Spine model"):
@@ -94,6 +99,30 @@ def make_condition(parent=None, title="Sciatica", body=None, publish=True, **fie
         page.save(update_fields=["reviewed_content_digest"])
     if publish:
         page.save_revision().publish()
+    return page
+
+
+def make_clinic(title="Summerville Clinic", treats=(), **fields):
+    """A live clinic under Our Locations, published as an editor would, that treats these conditions."""
+    fields = {
+        "street_address": "1 Main St",
+        "city": "Summerville",
+        "postal_code": "29483",
+        "phone": "843-555-0143",
+        **fields,
+    }
+    clinic = location_index().add_child(instance=LocationPage(title=title, **fields))
+    clinic.conditions_treated = list(treats)
+    clinic.save_revision().publish()
+    return clinic
+
+
+def publish_change(page, **fields):
+    """Publish a new revision of the page with these fields changed, as an editor would."""
+    page = page.specific.__class__.objects.get(pk=page.pk)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
     return page
 
 

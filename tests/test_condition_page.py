@@ -1,5 +1,3 @@
-import datetime
-
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -16,6 +14,7 @@ from conditions.blocks import CausesBlock
 from conditions.models import ConditionIndexPage, ConditionPage
 from home.models import PracticeSettings, StandardPage
 from tests import factories
+from tests.jsonld import graph_from, nodes_by_type
 
 
 def list_block(items):
@@ -253,7 +252,20 @@ class ConditionPageRenderingTests(WagtailPageTestCase):
         self.assertEqual(titles, ["Sciatica", "Sciatica / Back Spasms"])
 
     def test_review_dates_are_dates(self):
-        self.assertIsInstance(ConditionPage.objects.get(pk=self.page.pk).last_reviewed, datetime.date)
+        # The review fields go through a revision's JSON (approval writes them there as text): read
+        # back, they must still be dates, or the page would show no date and the graph none or a wrong one.
+        # The editor's draft view reads the latest revision once it holds unpublished changes.
+        page = ConditionPage.objects.get(pk=self.page.pk)
+        page.seo_title = "Sciatica doctor in Charleston"  # leaves the reviewed content as it was
+        page.save_revision()
+        editor = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+        self.client.force_login(editor)
+        draft = self.client.get(reverse("wagtailadmin_pages:view_draft", args=[self.page.pk]))
+        for seen_as, response in (("live page", self.response), ("editor's draft view", draft)):
+            with self.subTest(seen_as):
+                self.assertContains(response, '<time datetime="2026-11-02">November 2, 2026</time>', html=True)
+                (webpage,) = nodes_by_type(graph_from(response), "MedicalWebPage")
+                self.assertEqual(webpage["lastReviewed"], "2026-11-02")
 
 
 def call_to_action(page=None, label="Book a visit"):

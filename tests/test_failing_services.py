@@ -27,8 +27,8 @@ from home import cache as page_cache
 from home.models import MissedCacheChange
 from tests import factories
 from tests.netfaults import SwitchableProxy
-from tests.test_appointments import answers
-from tests.test_cache import forget_redis_keys, redis_caches, redis_test_url, require_redis
+from tests.patient import answers
+from tests.redis_helpers import forget_redis_keys, redis_caches, redis_test_url, require_redis
 
 SEED_URL = "/conditions/sciatica-back-spasms/"
 CACHE_STATUS = "X-Page-Cache"

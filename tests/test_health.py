@@ -13,7 +13,7 @@ from unittest import mock
 from django.test import TestCase, override_settings
 
 from tests import factories
-from tests.test_cache import forget_redis_keys, redis_caches, redis_test_url, require_redis
+from tests.redis_helpers import forget_redis_keys, redis_caches, redis_test_url, require_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_URL = "/conditions/sciatica-back-spasms/"

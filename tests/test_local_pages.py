@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from conditions.models import ConditionPage, LocalConditionPage
 from home.models import PracticeSettings
-from locations.models import LocationIndexPage, LocationPage
+from locations.models import LocationPage
 from tests import factories
 from tests.test_medical_review import make_user
 
@@ -29,19 +29,14 @@ LOCAL_STORY = (
 
 def add_mount_pleasant_clinic(treats):
     """A live clinic in Mount Pleasant that treats these conditions."""
-    clinic = LocationIndexPage.objects.get().add_child(
-        instance=LocationPage(
-            title="Mount Pleasant Clinic",
-            street_address="1 Coleman Blvd",
-            city="Mount Pleasant",
-            state="SC",
-            postal_code="29464",
-            phone="843-555-0142",
-        )
+    return factories.make_clinic(
+        "Mount Pleasant Clinic",
+        street_address="1 Coleman Blvd",
+        city="Mount Pleasant",
+        postal_code="29464",
+        phone="843-555-0142",
+        treats=treats,
     )
-    clinic.conditions_treated = treats
-    clinic.save_revision().publish()
-    return clinic
 
 
 def text_body(text):
@@ -220,16 +215,7 @@ class LocalConditionPageTests(WagtailPageTestCase):
         self.assertContains(response, "the same as")
 
     def test_location_must_treat_the_condition(self):
-        other = LocationIndexPage.objects.get().add_child(
-            instance=LocationPage(
-                title="Summerville Clinic",
-                street_address="2 Main St",
-                city="Summerville",
-                state="SC",
-                postal_code="29483",
-                phone="843-555-0143",
-            )
-        )
+        other = factories.make_clinic("Summerville Clinic")
         response = self.post_local_page("Back Spasm Care in Summerville", LOCAL_STORY, location=other)
         self.assertContains(response, "is not listed as treated at Summerville Clinic")
 

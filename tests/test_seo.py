@@ -10,7 +10,6 @@ from wagtail.models import PageViewRestriction
 from conditions.models import ConditionIndexPage
 from home.models import META_DESCRIPTION_BUDGET, PracticeSettings, TitleTemplate, primary_location, shorten
 from home.seo import render_template, validate_template
-from locations.models import LocationIndexPage, LocationPage
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
@@ -57,17 +56,7 @@ class TitleTemplateTests(TestCase):
         self.assertEqual(meta["og:title"], title)
 
     def test_location_comes_from_the_pages_own_clinic(self):
-        index = LocationIndexPage.objects.get()
-        clinic = index.add_child(
-            instance=LocationPage(
-                title="Summerville Clinic",
-                street_address="1 Main St",
-                city="Summerville",
-                state="sc",
-                postal_code="29483",
-                phone="843-555-0199",
-            )
-        )
+        clinic = factories.make_clinic("Summerville Clinic", state="sc")
         title, _, _ = head(self.client.get(clinic.url))
         self.assertEqual(title, f"Summerville Clinic: Orthopaedic Care in Summerville, SC | {PRACTICE}")
 
