@@ -361,7 +361,6 @@ PROCESS_COPY_SECONDS = 60
 
 def _forget_request_state():
     _request_state.generation = None
-    _request_state.values = {}
 
 
 def start_request(**kwargs):
@@ -382,19 +381,6 @@ def remember_generation(generation):
     """The content generation this request renders under, once the middleware has read it."""
     if _in_request():
         _request_state.generation = generation
-
-
-def for_this_request(name, compute, refresh=False):
-    """`compute()`, once per request (every time outside one, or with `refresh`).
-
-    A change made during the request (a publish, a new restriction) forgets what was kept.
-    """
-    if not _in_request():
-        return compute()
-    values = _request_state.values
-    if refresh or name not in values:
-        values[name] = compute()
-    return values[name]
 
 
 def _generation_for_request(cache):

@@ -1,8 +1,6 @@
-import hashlib
 from typing import NamedTuple
 
 from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -18,14 +16,13 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, get_page_models
+from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
 from home.cache import for_current_generation
 from home.forms import BasePageForm
 from home.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from home.phone import format_phone, normalise_phone
-from home.privacy import SitePageQuerySet, may_be_restricted, private_q
 from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
 
 TITLE_TAG_BUDGET = 60
@@ -326,8 +323,6 @@ class BasePage(Page):
         MultiFieldPanel([FieldPanel("show_in_menus")], heading="For site menus"),
     ]
 
-    objects = PageManager.from_queryset(SitePageQuerySet)()
-
     class Meta:
         abstract = True
 
@@ -437,12 +432,6 @@ class BasePage(Page):
             return None
         return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all()]
 
-    def get_view_restrictions(self):
-        # Wagtail checks these on every view with two queries; most pages are in no private section.
-        if not may_be_restricted(self):
-            return PageViewRestriction.objects.none()
-        return super().get_view_restrictions()
-
     def get_location(self):
         """The clinic this page is about, if it is about one; title templates fall back to the primary clinic."""
         return None
@@ -458,32 +447,6 @@ class BasePage(Page):
             f"breadcrumbs:{parent_path}",
             lambda: list(self.get_ancestors().filter(depth__gt=1).only("title", "url_path", "depth")),
         )
-
-
-def _locate(url_path):
-    found = Page.objects.filter(url_path=url_path).values_list("pk", "content_type_id").first()
-    return list(found) if found else None
-
-
-def page_at(url_path):
-    """The page, as its own type, whose url_path this is; None when there is none.
-
-    Which page and type a path leads to is kept per cache generation, so a request loads the page
-    with one query on its own type. The path is checked again in that query: should the kept
-    answer be out of date, the page is looked up afresh.
-    """
-    key = "route:" + hashlib.sha256(url_path.encode()).hexdigest()
-    found = for_current_generation(key, lambda: _locate(url_path))
-    if not found:
-        return None
-    page_id, content_type_id = found
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    if model is not None:
-        page = model._default_manager.filter(pk=page_id, url_path=url_path).first()
-        if page is not None:
-            return page
-    page = Page.objects.filter(url_path=url_path).first()
-    return page.specific if page is not None else None
 
 
 def primary_location():
@@ -529,21 +492,9 @@ class HomePage(BasePage):
     def get_summary(self):
         return self.intro
 
-    def route(self, request, path_components):
-        """Find the page for a path in one query by its url_path, instead of one per level.
-
-        Pages whose own route() serves sub-paths are still reached: when no page has the whole
-        path, Wagtail's walk down the tree takes over (and answers 404 where it should).
-        """
-        if path_components:
-            page = page_at(f"{self.url_path}{'/'.join(path_components)}/")
-            if page is not None:
-                return page.route(request, [])
-        return super().route(request, path_components)
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().exclude(private_q()).in_menu().specific()
+        context["sections"] = self.get_children().live().public().in_menu().specific()
         return context
 
 

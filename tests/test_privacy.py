@@ -1,4 +1,4 @@
-"""Private sections stay private while the list of them is kept between requests (home/privacy.py)."""
+"""Private sections stay private: Wagtail's own view-restriction checks, with and without the page cache."""
 
 from unittest import mock
 

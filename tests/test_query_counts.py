@@ -59,7 +59,9 @@ class UncachedRenderingQueryCountTests(TestCase):
         self.assertContains(response, "Clinic 9")
         self.assertEqual(len(ten_clinics), len(one_clinic), "\n".join(ten_clinics))
 
-    def test_a_condition_page_renders_with_at_most_ten_queries(self):
+    def test_a_condition_page_renders_with_at_most_twelve_queries(self):
+        # Wagtail's own routing (a query per level of the tree) and view-restriction checks (two), the
+        # page's images and linked pages; settings, menu, clinics and breadcrumbs are kept per generation.
         for page in (self.short_page, self.long_page, self.widely_treated_page):
             _, queries = self.queries_to_render(page)
-            self.assertLessEqual(len(queries), 10, page.title)
+            self.assertLessEqual(len(queries), 12, page.title)
