@@ -72,18 +72,14 @@ def hold_redirect_before_delete(request, page):
     return PageRemoval(page, DELETE, request).hold_redirect()
 
 
-@hooks.register("after_delete_page")
-def redirect_deleted_page(request, page):
-    make_held_redirect(request)
-
-
 @hooks.register("before_unpublish_page")
 def hold_redirect_before_unpublish(request, page):
     return PageRemoval(page, UNPUBLISH, request).hold_redirect()
 
 
+@hooks.register("after_delete_page")
 @hooks.register("after_unpublish_page")
-def redirect_unpublished_page(request, page):
+def redirect_removed_page(request, page):
     make_held_redirect(request)
 
 

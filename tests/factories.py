@@ -137,3 +137,21 @@ class _Discard:
 
     def flush(self):
         pass
+
+
+def form_question_rows(page):
+    """The appointment page's questions as its editor form posts them (for inline_formset)."""
+    return [
+        {
+            "id": field.pk,
+            "label": field.label,
+            "help_text": field.help_text,
+            "required": "on" if field.required else "",
+            "field_type": field.field_type,
+            "choices": field.choices,
+            "default_value": field.default_value,
+            "autocomplete": field.autocomplete,
+            "ORDER": str(order),
+        }
+        for order, field in enumerate(page.form_fields.all())
+    ]

@@ -175,20 +175,7 @@ class PermissionTests(TestCase):
 
     def test_editors_change_the_questions_in_the_page_editor(self):
         self.client.force_login(self.marketing_editor)
-        existing = [
-            {
-                "id": field.pk,
-                "label": field.label,
-                "help_text": field.help_text,
-                "required": "on" if field.required else "",
-                "field_type": field.field_type,
-                "choices": field.choices,
-                "default_value": field.default_value,
-                "autocomplete": field.autocomplete,
-                "ORDER": str(order),
-            }
-            for order, field in enumerate(self.page.form_fields.all())
-        ]
+        existing = factories.form_question_rows(self.page)
         added = {"label": "Best day to call", "field_type": "singleline", "required": "", "ORDER": str(len(existing))}
         data = nested_form_data(
             {

@@ -284,20 +284,7 @@ class PreviewFramingTests(TestCase):
 
     def test_each_preview_mode_of_the_appointment_page_can_be_framed_by_the_admin(self):
         page = self.appointment_page
-        questions = [
-            {
-                "id": field.pk,
-                "label": field.label,
-                "help_text": field.help_text,
-                "required": "on" if field.required else "",
-                "field_type": field.field_type,
-                "choices": field.choices,
-                "default_value": field.default_value,
-                "autocomplete": field.autocomplete,
-                "ORDER": str(order),
-            }
-            for order, field in enumerate(page.form_fields.all())
-        ]
+        questions = factories.form_question_rows(page)
         data = nested_form_data(
             {
                 "title": page.title,
