@@ -261,7 +261,9 @@ def _replace_tokens(tokens):
 # stored page and retries on each request. A process starting up asks the database once, so a
 # recorded miss outlives the process that saw it; `manage.py settle_page_cache` (cron) retries too.
 
-_missed_state = {"checked": False, "pending": False}
+_missed_state = {"checked": False, "pending": False, "check_again_at": 0.0}
+# With the database down, how long a process serves stored pages before asking it again.
+MISSED_CHANGE_RECHECK_SECONDS = 30
 
 
 def _record_missed_change():
@@ -306,7 +308,7 @@ def settle_missed_changes(check_database=True):
 
 def _no_missed_change():
     """True when stored pages may be served: no change is known to be missing from the cache."""
-    if not _missed_state["checked"]:
+    if not _missed_state["checked"] and time.monotonic() >= _missed_state["check_again_at"]:
         # Once per process: a change missed before this process started is in the database.
         from home.models import MissedCacheChange
 
@@ -314,8 +316,10 @@ def _no_missed_change():
             _missed_state["pending"] = _missed_state["pending"] or MissedCacheChange.objects.exists()
         except Exception:
             # The database is down: stored pages are what keeps the site up, and no change can be
-            # made meanwhile. Asked again on the next request.
+            # made meanwhile. Asked again a little later, not on every hit (each would wait for
+            # the database's connect timeout).
             logger.warning("Could not read missed page-cache changes", exc_info=True)
+            _missed_state["check_again_at"] = time.monotonic() + MISSED_CHANGE_RECHECK_SECONDS
             return not _missed_state["pending"]
         _missed_state["checked"] = True
     if not _missed_state["pending"]:
@@ -329,7 +333,7 @@ def _no_missed_change():
 
 def forget_missed_changes():
     """Forget this process's knowledge of missed changes (tests)."""
-    _missed_state.update(checked=False, pending=False)
+    _missed_state.update(checked=False, pending=False, check_again_at=0.0)
 
 
 def current_token(cache, key):

@@ -70,7 +70,7 @@ from django.test import Client
 
 client = Client(raise_request_exception=False)
 results = {}
-for path in ("/healthz", "/readyz", "%(seed)s", "/locations/"):
+for path in ("/healthz", "/readyz", "%(seed)s", "%(seed)s?utm_source=again", "/locations/"):
     response = client.get(path)
     body = response.content.decode()
     results[path] = {
@@ -123,6 +123,10 @@ class DatabaseOutageTests(TestCase):
 
         self.assertEqual(pages[SEED_URL]["status"], 200)
         self.assertEqual(pages[SEED_URL]["cache"], "hit")
+        again = pages[f"{SEED_URL}?utm_source=again"]
+        self.assertEqual((again["status"], again["cache"]), (200, "hit"))
+        # The process asks the database for missed cache changes once, not again on every hit.
+        self.assertEqual(result.stderr.count("Could not read missed page-cache changes"), 1, result.stderr[-3000:])
         self.assertIn("Sciatica / Back Spasms", pages[SEED_URL]["body"])
 
         uncached = pages["/locations/"]
