@@ -7,8 +7,8 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from wagtail.models import Page
 
 from appointments import spam
+from home.models import page_type_for
 from home.phone import format_phone, normalise_phone
-from locations.models import LocationPage
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -61,7 +61,10 @@ class UncheckedField(forms.Field):
 
 
 def clinic_choices():
-    clinics = LocationPage.objects.live().public().order_by("-is_primary", "title")
+    clinic_model = page_type_for("clinic")
+    if clinic_model is None:
+        return []
+    clinics = clinic_model.objects.live().public().order_by("-is_primary", "title")
     return [(title, title) for title in clinics.values_list("title", flat=True)]
 
 

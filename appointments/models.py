@@ -28,9 +28,9 @@ from wagtail.models import Page, Site
 
 from appointments import spam
 from appointments.forms import RESERVED_FIELD_NAMES, SOURCE_FIELD, AppointmentFormBuilder
-from appointments.log_filters import handling_form_data
 from home.forms import FormPageForm
 from home.models import BasePage
+from ops.log_filters import handling_form_data
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,8 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
         return AppointmentRequest
 
     def get_submissions_list_view_class(self):
-        from appointments.views import AppointmentRequestsListView
+        # Imported here: Wagtail's admin views cannot be imported while models are loading.
+        from appointments.submissions import AppointmentRequestsListView
 
         return AppointmentRequestsListView
 

@@ -6,7 +6,7 @@ pending. Every request starts pending (notified_at is empty). A sender first cla
 conditional UPDATE, which only one process can win on SQLite and PostgreSQL alike; it then sends and
 marks the row sent, or releases the claim on failure so that the next run retries it. A send that
 takes longer than EMAIL_SEND_DEADLINE seconds in all (a server that drips its answer a byte at a
-time) is cut off by the mail backend (home.mail) and counts as failed. A claim left behind by a
+time) is cut off by the mail backend (ops.mail) and counts as failed. A claim left behind by a
 process that died mid-send is taken over after claim_timeout(): that is the one case in which an
 email could go out twice, and only if the crash fell between sending and marking.
 """
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def send_deadline():
-    """Seconds a whole send may take, however the server answers (home.mail.EmailBackend)."""
+    """Seconds a whole send may take, however the server answers (ops.mail.EmailBackend)."""
     return float(getattr(settings, "EMAIL_SEND_DEADLINE", 30))
 
 

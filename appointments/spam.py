@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
 
-from home import security
 from home.models import PracticeSettings
+from ops import security
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
 from conditions.doorway import check_local_page
-from conditions.panels import ContentChecksPanel, ReviewRecordPanel
+from conditions.panels import ContentChecksPanel, ReviewRecordPanel, doorway_meter
 from home.forms import BasePageForm
 from home.models import BasePage, PracticeSettings
 
@@ -26,6 +26,7 @@ class ConditionIndexPage(BasePage):
     """/conditions/: every condition the practice treats, with its summary."""
 
     label = "Conditions"
+    site_role = "condition list"
 
     intro = models.TextField(
         max_length=400,
@@ -69,6 +70,7 @@ class ConditionPage(BasePage):
     """One condition (such as sciatica), answer first, then its causes, complications and treatment."""
 
     label = "Condition"
+    site_role = "condition"
 
     summary = models.TextField(
         max_length=SUMMARY_BUDGET + 100,
@@ -159,6 +161,13 @@ class ConditionPage(BasePage):
             and self.reviewed_content_digest
             and self.reviewed_content_digest == self.medical_content_digest()
         )
+
+    def editor_checks(self, parent):
+        """The content checks panel's findings (conditions.panels.content_checks)."""
+        return {
+            "problems": self.content_problems(),
+            "all_clear": "Nothing missing: a when-to-seek-care card, a call to action and a summary within its budget.",
+        }
 
     def content_problems(self):
         """What a condition page should have and this one lacks, in words for editors."""
@@ -342,6 +351,19 @@ class LocalConditionPage(BasePage):
         if location is None or location.pk in {clinic.pk for clinic in parent.treatment_locations}:
             return ""
         return f"{parent.title} is not listed as treated at {location.title}. Add it to the clinic's conditions first."
+
+    def editor_checks(self, parent):
+        """The content checks panel's findings, with the doorway guard's meter; None without a parent."""
+        if parent is None:
+            return None
+        result = self.guard_result(parent.specific)
+        return {
+            "problems": result.reasons,
+            "all_clear": (
+                "Enough content of its own, and little in common with its main condition page, to be published."
+            ),
+            "doorway": doorway_meter(result),
+        }
 
     def guard_result(self, parent=None):
         parent = parent or self.get_parent().specific

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.functional import cached_property
 from wagtail.admin.panels import MultiFieldPanel, Panel
 
-from home.panels import LIVE_CHECKS_MEDIA, live_checks_url, page_parent
+from seo.panels import LIVE_CHECKS_MEDIA, live_checks_url, page_parent
 
 # Whose checks the panel shows: rendered with the editor, or sent as the editor types.
 CHECKED = {
@@ -15,31 +15,16 @@ CHECKED = {
 
 
 def content_checks(page, parent, checked):
-    """What the content checks panel shows for a condition or local condition page; None for
-    other page types. `checked` is a key of CHECKED.
+    """What the content checks panel shows for the page; None for page types without content checks
+    (those with no `editor_checks` method). `checked` is a key of CHECKED.
 
     The panel renders it; the live checks endpoint (conditions/views.py) sends it as JSON.
     """
-    # Imported here: conditions.models builds its panels from this module.
-    from conditions.models import ConditionPage, LocalConditionPage
-
-    if isinstance(page, ConditionPage):
-        problems = page.content_problems()
-        all_clear = "Nothing missing: a when-to-seek-care card, a call to action and a summary within its budget."
-        doorway = None
-    elif isinstance(page, LocalConditionPage) and parent is not None:
-        result = page.guard_result(parent.specific)
-        problems = result.reasons
-        all_clear = "Enough content of its own, and little in common with its main condition page, to be published."
-        doorway = doorway_meter(result)
-    else:
+    editor_checks = getattr(page, "editor_checks", None)
+    checks = editor_checks(parent) if editor_checks else None
+    if checks is None:
         return None
-    return {
-        "intro": f"Content checks for {CHECKED[checked]}:",
-        "problems": problems,
-        "all_clear": all_clear,
-        "doorway": doorway,
-    }
+    return {"intro": f"Content checks for {CHECKED[checked]}:", "doorway": None, **checks}
 
 
 def doorway_meter(result):

@@ -3,8 +3,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.reports import PageReportView
 
 from conditions.models import pages_due_for_review
-from home.exports import ReportExportMixin
-from home.permissions import PAGE_WRITING_PERMISSIONS
+from ops.exports import ReportExportMixin
+from ops.permissions import PAGE_WRITING_PERMISSIONS
 
 
 class DueForReviewView(ReportExportMixin, PageReportView):

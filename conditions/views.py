@@ -1,10 +1,10 @@
 """Live checks: the page editor's checks computed on what the editor has typed, before saving.
 
-The editor's script (home/static/home/admin/live-checks.js) posts the whole form here as the editor
+The editor's script (seo/static/seo/admin/live-checks.js) posts the whole form here as the editor
 types. The unsaved page is built from it exactly as Wagtail's preview builds it (the views below are
 its preview views, answering with JSON instead of keeping the form for a preview), including for a
 page not created yet; nothing is saved. The answer carries what the search-result preview shows
-(home.panels.search_preview) and, for condition and local pages, their content checks and doorway
+(seo.panels.search_preview) and, for condition and local pages, their content checks and doorway
 numbers (conditions.panels.content_checks).
 """
 
@@ -13,7 +13,7 @@ from wagtail.admin.views.pages.preview import PreviewOnCreateView, PreviewOnEdit
 
 from conditions.panels import content_checks
 from home.models import BasePage
-from home.panels import search_preview
+from seo.panels import search_preview
 
 
 def live_checks(page, parent, request):

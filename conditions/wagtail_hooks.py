@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from conditions import admin_urls  # noqa: F401 (registers the page editor's live checks URLs)
 from conditions.models import ConditionPage, LocalConditionPage, ReviewerProfile
 from conditions.reports import DueForReviewPanel, DueForReviewView
-from home.permissions import may_write_pages
+from ops.permissions import may_write_pages
 
 # Administrators record each medical reviewer's credentials here ("MD", "DPT, OCS").
 register_snippet(ReviewerProfile)

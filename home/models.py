@@ -1,6 +1,3 @@
-from typing import NamedTuple
-
-from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -19,14 +16,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
-from home.cache import for_current_generation
 from home.forms import BasePageForm
-from home.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from home.phone import format_phone, normalise_phone
-from home.seo import DEFAULT_TITLE_TEMPLATE, TEMPLATE_VARIABLES, render_template, validate_template
-
-TITLE_TAG_BUDGET = 60
-META_DESCRIPTION_BUDGET = 160
+from pagecache.store import for_current_generation
+from seo.models import SeoMixin
+from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
+from seo.titles import META_DESCRIPTION_BUDGET, TEMPLATE_VARIABLES, TITLE_TAG_BUDGET, validate_template
 
 phone_validator = RegexValidator(
     r"^\+?[\d\s().\-]{7,25}$",
@@ -129,7 +124,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         image, from the shared cache.
 
         Every page's header, footer, title and JSON-LD read them; they are kept for the current
-        page-cache generation, which any publish or settings change replaces (home/signals.py).
+        page-cache generation, which any publish or settings change replaces (pagecache/signals.py).
         """
 
         def load_from_database():
@@ -196,7 +191,7 @@ def page_type_choices():
 class TitleTemplate(Orderable):
     """How title tags and meta descriptions are written for one page type."""
 
-    # Changing one changes every page of its type: saving it renews the page cache (home/signals.py).
+    # Changing one changes every page of its type: saving it renews the page cache (pagecache/signals.py).
     shown_on_every_page = True
 
     settings = ParentalKey(PracticeSettings, on_delete=models.CASCADE, related_name="title_templates")
@@ -223,72 +218,14 @@ class TitleTemplate(Orderable):
         constraints = [models.UniqueConstraint(fields=["settings", "page_type"], name="one_template_per_page_type")]
 
 
-def shorten(text, limit):
-    """The text within `limit` characters: whole when it fits, else cut after its last whole word
-    with an ellipsis (cut hard only when a single word is longer than the limit)."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]  # leaves room for the ellipsis
-    if text[limit - 1] != " ":
-        # The cut falls inside a word: drop what is left of it.
-        cut = cut.rpartition(" ")[0] or cut
-    return cut.rstrip(" ,;:.!?-–—") + "…"
-
-
-class MetaDescription(NamedTuple):
-    """A page's meta description and where it comes from, for the editor's counter."""
-
-    text: str
-    # "own" (the page's meta description field), "template" (its page type's description
-    # template), "summary", or "" when the page has none.
-    source: str
-    # Whether its summary was shortened to fit META_DESCRIPTION_BUDGET.
-    shortened: bool = False
-
-
-# Below this, a summary shortened to fit around a description template's own words says too little:
-# the description is left whole (over budget, which the editor's counter and the SEO audit report).
-MIN_SUMMARY_IN_TEMPLATE = 40
-
-
-class BasePage(Page):
-    """What every page type shares: the SEO fields, their fallbacks and the location they target.
-
-    Title tag falls back to the page type's default title and then the page title;
-    the meta description falls back to the page's summary, shortened to fit (see meta_description).
-    """
+class BasePage(SeoMixin, Page):
+    """What every page type shares: the SEO fields and their fallbacks (seo.models.SeoMixin), the
+    editor's form, and what the page cache and the breadcrumbs need to know of its place."""
 
     # What the page is, in the words a patient would use (search results show it); each page type says.
     label = ""
 
     base_form_class = BasePageForm
-
-    social_image = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown when the page is shared on social media; 1200 × 630 px works best.",
-    )
-    canonical_url = models.URLField(
-        "canonical URL override",
-        blank=True,
-        help_text=(
-            "Leave empty: the page is its own canonical address. Fill in only when another "
-            "address (full URL, starting https://) holds the same content."
-        ),
-    )
-    noindex = models.BooleanField(
-        "hide from search engines",
-        default=False,
-        help_text="Asks search engines not to list this page. It is also left out of the sitemap.",
-    )
-    exclude_from_sitemap = models.BooleanField(
-        default=False,
-        help_text="Leave the page out of sitemap.xml while still letting search engines index it.",
-    )
 
     promote_panels = [
         MultiFieldPanel(
@@ -323,107 +260,20 @@ class BasePage(Page):
         MultiFieldPanel([FieldPanel("show_in_menus")], heading="For site menus"),
     ]
 
-    class Meta:
-        abstract = True
-
-    # Used when the practice settings hold no template for the page type.
-    default_title_template = DEFAULT_TITLE_TEMPLATE
-    # The schema.org type of the page's node in its JSON-LD graph.
-    schema_type = "WebPage"
     # Whether the page lists its children, so that they can be reached without a menu.
     lists_children = False
+    # What the page type is to the rest of the site, if anything (one of SITE_ROLES): shared code
+    # finds a page type by its role (page_type_for) instead of importing the app that defines it.
+    site_role = ""
 
-    # --- SEO fallbacks ---------------------------------------------------------------------
-
-    def get_summary(self):
-        """A plain-text summary of the page; page types with a summary field override this."""
-        return ""
-
-    def template_variables(self, practice):
-        location = self.get_location() or practice.primary_location
-        return {
-            "title": self.title,
-            "practice": practice.practice_name,
-            "city": location.city if location else "",
-            "state": location.state if location else "",
-            "summary": self.get_summary(),
-        }
-
-    def get_title_tag(self, practice):
-        """The page's own title tag plus the practice name, else its page type's template."""
-        if self.seo_title:
-            if practice.practice_name in self.seo_title:
-                return self.seo_title
-            return f"{self.seo_title} | {practice.practice_name}"
-        row = practice.templates_for(self)
-        template = row.title_template if row else self.default_title_template
-        return render_template(template, self.template_variables(practice))
-
-    def get_meta_description(self, practice=None):
-        return self.meta_description(practice).text
-
-    def meta_description(self, practice=None):
-        """The page's meta description (a MetaDescription): its own, else its page type's description
-        template, else its summary.
-
-        The summary shown on the page may run to about 300 characters, twice what search engines show
-        under a result; they would cut it anywhere, mid-word. So a summary that does not fit is cut
-        here, after its last whole word within META_DESCRIPTION_BUDGET. A meta description the editor
-        wrote is left as written: their counter says when it is too long.
-        """
-        if self.search_description:
-            return MetaDescription(self.search_description, "own")
-        summary = " ".join(self.get_summary().split())
-        row = practice.templates_for(self) if practice else None
-        if row and row.description_template:
-            return self._description_from_template(row.description_template, practice, summary)
-        text = shorten(summary, META_DESCRIPTION_BUDGET)
-        return MetaDescription(text, "summary" if summary else "", shortened=text != summary)
-
-    def _description_from_template(self, template, practice, summary):
-        variables = self.template_variables(practice)
-        text = render_template(template, variables, fallback="{summary}")
-        if len(text) <= META_DESCRIPTION_BUDGET or not summary:
-            return MetaDescription(text, "template")
-        # The rest of the template is the practice's chosen wording, so only the summary in it is
-        # cut, to the room the rest leaves. A one-character stand-in measures that rest.
-        rest = render_template(template, {**variables, "summary": "…"}, fallback="{summary}")
-        room = META_DESCRIPTION_BUDGET - (len(rest) - 1)
-        if rest == text or room < MIN_SUMMARY_IN_TEMPLATE:
-            return MetaDescription(text, "template")
-        shortened = render_template(template, {**variables, "summary": shorten(summary, room)}, fallback="{summary}")
-        return MetaDescription(shortened, "template", shortened=True)
-
-    def get_canonical_override(self, request=None):
-        """An absolute URL when another address is canonical for this page; "" otherwise."""
-        return self.canonical_url
-
-    def seo_problems(self):
-        """Page-type-specific findings for the SEO audit report (home.seo_audit), as sentences."""
-        return []
-
-    def get_structured_data(self, graph):
-        """Extra properties for this page's JSON-LD node, and extra nodes for the graph.
-
-        `graph` is a home.structured_data.GraphContext. Page types override this to describe
-        what they show (a condition, a clinic); every @id they reference must be in the nodes.
-        """
-        return {}, []
-
-    @property
-    def is_indexable(self):
-        return not self.noindex
-
-    def get_sitemap_urls(self, request=None):
-        if self.noindex or self.exclude_from_sitemap:
-            return []
-        return super().get_sitemap_urls(request)
+    class Meta:
+        abstract = True
 
     def pages_showing_this(self):
         """The pages whose HTML shows something of this one, itself included; None for every page.
 
         Publishing, unpublishing or saving the page retires these (and the pages linking to it)
-        from the page cache and the CDN (home/signals.py). Here: the page, its parent's listing,
+        from the page cache and the CDN (pagecache/signals.py). Here: the page, its parent's listing,
         the pages below it (their breadcrumbs) and its aliases. The home page and its children are
         in the menu and on the home page, so they show everywhere. Page types that show elsewhere
         add to this, or return None.
@@ -431,10 +281,6 @@ class BasePage(Page):
         if self.depth <= 3:
             return None
         return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all()]
-
-    def get_location(self):
-        """The clinic this page is about, if it is about one; title templates fall back to the primary clinic."""
-        return None
 
     @cached_property
     def breadcrumb_ancestors(self):
@@ -449,15 +295,24 @@ class BasePage(Page):
         )
 
 
-def primary_location():
-    """The practice's primary clinic, or its first live clinic, or None.
+SITE_ROLES = {
+    "clinic": "one of the practice's clinics (has is_primary, city, state)",
+    "condition": "a page about one condition, written when searches find nothing",
+    "condition list": "the list of the conditions the practice treats",
+}
 
-    Looked up through the app registry so that home does not import the locations app.
-    """
-    if not apps.is_installed("locations"):
+
+def page_type_for(role):
+    """The page type that plays `role` (BasePage.site_role), or None when no installed app has one."""
+    return next((model for model in get_page_models() if getattr(model, "site_role", "") == role), None)
+
+
+def primary_location():
+    """The practice's primary clinic, or its first live clinic, or None."""
+    clinic_model = page_type_for("clinic")
+    if clinic_model is None:
         return None
-    location_model = apps.get_model("locations", "LocationPage")
-    return location_model.objects.live().order_by("-is_primary", "path").first()
+    return clinic_model.objects.live().order_by("-is_primary", "path").first()
 
 
 class HomePage(BasePage):
@@ -522,20 +377,3 @@ class StandardPage(BasePage):
 
     def get_summary(self):
         return self.summary
-
-
-class MissedCacheChange(models.Model):
-    """A change the page cache did not take (Redis failed at that moment), until it is made good.
-
-    Kept in the database, where it survives the process that saw the failure: while one is
-    outstanding, no stored page is served by a process that knows of it, and the next successful
-    retirement of every stored page (home.cache.settle_missed_changes) removes it.
-    """
-
-    recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = "missed page-cache change"
-
-    def __str__(self):
-        return f"Page-cache change missed at {self.recorded_at:%Y-%m-%d %H:%M:%S}"

@@ -1,17 +1,11 @@
 import logging
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.template import loader
-from django.urls import reverse
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
-from wagtail.models import Site
 
 from home.models import PracticeSettings
 
 logger = logging.getLogger(__name__)
-
-BUILT_IN_RULES = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Disallow: /documents/"]
 
 # What the error page shows when nothing can be read: valid HTML, no number, no stylesheet.
 BARE_SERVER_ERROR_PAGE = """<!DOCTYPE html>
@@ -29,18 +23,6 @@ BARE_SERVER_ERROR_PAGE = """<!DOCTYPE html>
 # The practice's number as this process last read it, (shown, tel: link): the error page's fallback
 # when the settings cannot be read (the database or the cache may be what failed).
 _last_known_phone = ("", "")
-
-
-@require_GET
-@cache_control(public=True, max_age=3600)
-def robots_txt(request):
-    """robots.txt: built-in rules, the editors' extra rules from the practice settings, the sitemap."""
-    practice = PracticeSettings.load(request_or_site=request)
-    site = Site.find_for_request(request)
-    root_url = site.root_url if site else request.build_absolute_uri("/").rstrip("/")
-    extra = [line.strip() for line in practice.robots_txt.splitlines() if line.strip()]
-    lines = [*BUILT_IN_RULES, *extra, "", f"Sitemap: {root_url}{reverse('sitemap')}"]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def practice_phone(request):

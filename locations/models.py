@@ -7,9 +7,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.cache import for_current_generation
 from home.models import BasePage, phone_validator
 from home.phone import format_phone, normalise_phone
+from pagecache.store import for_current_generation
 
 
 class LocationIndexPage(BasePage):
@@ -61,6 +61,7 @@ class LocationPage(BasePage):
     """One clinic: where it is, how to reach it and when it is open."""
 
     label = "Location"
+    site_role = "clinic"
 
     street_address = models.CharField(max_length=200, help_text="Street and number, suite or floor, as on a letter.")
     city = models.CharField(max_length=100, help_text="The town patients search for, e.g. “Charleston”.")
@@ -204,7 +205,7 @@ class LocationPage(BasePage):
 
         Each carries `treated_condition_ids`, the conditions it lists: condition pages pick their
         "Where we treat this" from here without a query. A clinic's fields, hours and conditions
-        change only when it is published, which starts a new generation (home/signals.py).
+        change only when it is published, which starts a new generation (pagecache/signals.py).
         """
 
         def load():

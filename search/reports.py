@@ -5,11 +5,12 @@ from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import BaseColumn, Column, DateColumn, NumberColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from conditions.models import ConditionIndexPage, ConditionPage
-from home.exports import ReportExportMixin
-from home.permissions import PAGE_WRITING_PERMISSIONS, page_permission_policy
+from home.models import page_type_for
+from ops.exports import ReportExportMixin
+from ops.permissions import PAGE_WRITING_PERMISSIONS, page_permission_policy
 from search.models import REPORT_DAYS, most_missed_queries
 
 
@@ -39,12 +40,15 @@ class SearchTermActionsColumn(BaseColumn):
 
 def create_condition_page_url(user):
     """Wagtail's form for a new condition page in the live conditions section; None if the user may not."""
-    index = ConditionIndexPage.objects.live().first()
+    condition_model = page_type_for("condition")
+    if condition_model is None:
+        return None
+    index = Page.objects.live().type(*condition_model.allowed_parent_page_models()).first()
     if index is None or not index.permissions_for_user(user).can_add_subpage():
         return None
     return reverse(
         "wagtailadmin_pages:add",
-        args=[ConditionPage._meta.app_label, ConditionPage._meta.model_name, index.pk],
+        args=[condition_model._meta.app_label, condition_model._meta.model_name, index.pk],
     )
 
 

@@ -2,7 +2,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from home.permissions import may_write_pages
+from ops.permissions import may_write_pages
 from search.reports import NoResultsReportView
 
 report_urls = (

@@ -8,11 +8,15 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 INSTALLED_APPS = [
+    "ops",
+    "pagecache",
+    "seo",
     "home",
     "conditions",
     "locations",
     "appointments",
     "search",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -45,11 +49,11 @@ MIDDLEWARE = [
     # Health checks answer before host validation; bodies too large to need are refused before
     # anything reads them; the page cache answers before anything that could touch the database
     # (sessions, authentication).
-    "home.health.HealthCheckMiddleware",
-    "home.limits.RequestLimitsMiddleware",
-    "home.cache.PageCacheMiddleware",
+    "ops.health.HealthCheckMiddleware",
+    "ops.limits.RequestLimitsMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "home.security.SecurityHeadersMiddleware",
+    "ops.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,12 +166,12 @@ STORAGES = {
 
 # Redis when REDIS_URL is set (shared by every app server: the page cache and its invalidation
 # need that), otherwise this process's memory. Short socket timeouts, and a backend that answers
-# misses while Redis is down (home.cache.RedisCache): an outage means rendering without the cache.
+# misses while Redis is down (pagecache.redis.RedisCache): an outage means rendering without the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "home.cache.RedisCache",
+            "BACKEND": "pagecache.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "scsm"),
             "TIMEOUT": 300,
@@ -178,10 +182,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "site"}}
 
 # After Redis fails (refused, timed out), each process answers cache calls as misses without asking
-# it for this many seconds, then one request tries again (home.cache.CircuitBreaker).
+# it for this many seconds, then one request tries again (pagecache.redis.CircuitBreaker).
 CACHE_BREAKER_SECONDS = float(os.environ.get("CACHE_BREAKER_SECONDS", "5"))
 
-# Full-page cache for anonymous visitors (home/cache.py): how long a stored page may live in the
+# Full-page cache for anonymous visitors (pagecache/): how long a stored page may live in the
 # app cache (publishing retires it sooner), in browsers and in a CDN.
 PAGE_CACHE_ENABLED = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
@@ -192,7 +196,7 @@ PAGE_CACHE_EXCLUDED_PREFIXES = ["/search/"]
 PAGE_CACHE_RELEASE = os.environ.get("RELEASE_ID", "")
 
 # Content-Security-Policy (django-csp): no inline scripts or styles on the public site. The Wagtail
-# admin gets the looser policy it needs in home/security.py.
+# admin gets the looser policy it needs in ops/security.py.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -213,16 +217,16 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views answer SAMEORIGIN themselves
 
 # Admin sign-in throttling (django-axes): five wrong passwords for one username from one address
 # pause sign-in for that pair for 15 minutes. Keyed on the pair so that nobody can lock an editor
-# out from elsewhere; the client address honours TRUSTED_PROXY_COUNT (home/security.py).
+# out from elsewhere; the client address honours TRUSTED_PROXY_COUNT (ops/security.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "home.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "home.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "ops.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ops.security.client_ip"
 
-# Request bodies (home/limits.py refuses larger ones from Content-Length, before reading them).
+# Request bodies (ops/limits.py refuses larger ones from Content-Length, before reading them).
 # Visitors' forms: the appointment form posts well under 2 KB and 20 fields.
 PUBLIC_MAX_BODY = 32 * 1024
 PUBLIC_MAX_FIELDS = 100
@@ -238,6 +242,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
 IMAGE_MAX_SIDE = 3000
 
 WAGTAIL_SITE_NAME = "South Carolina Sports Medicine & Orthopaedic Center"
+# The setting that holds the practice's name, title templates and default social image; the seo app
+# reads it by this name rather than importing the app that defines it.
+PRACTICE_SETTINGS_MODEL = "home.PracticeSettings"
 # The last approval in a workflow publishes the page for the reviewer, who has no Publish button.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "conditions.workflows.publish_approved"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -270,13 +277,13 @@ FORM_RATE_LIMIT = os.environ.get("FORM_RATE_LIMIT", "5/m")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Every handler withholds patients' form data (exception messages, SQL parameters) while a form post
-# is handled; see appointments/log_filters.py.
+# is handled; see ops/log_filters.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-        "withhold_form_data": {"()": "appointments.log_filters.WithholdFormData"},
+        "withhold_form_data": {"()": "ops.log_filters.WithholdFormData"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["withhold_form_data"]},

@@ -36,8 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # DATABASE_URL is read in base.py; CONN_MAX_AGE keeps connections between requests.
 
-# Django's SMTP backend, with a deadline for the whole conversation (see home/mail.py).
-EMAIL_BACKEND = "home.mail.EmailBackend"
+# Django's SMTP backend, with a deadline for the whole conversation (see ops/mail.py).
+EMAIL_BACKEND = "ops.mail.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -46,7 +46,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 EMAIL_SEND_DEADLINE = float(os.environ.get("EMAIL_SEND_DEADLINE", "30"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Who gets Django's error reports (with patients' form data withheld: appointments/log_filters.py).
+# Who gets Django's error reports (with patients' form data withheld: ops/log_filters.py).
 ADMINS = [("Operations", address) for address in env_list("ADMINS")]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

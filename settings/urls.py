@@ -6,14 +6,14 @@ from wagtail.admin.views.account import PasswordResetView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import health
-from home.media import media_urlpatterns
-from home.security import throttle_password_reset
-from home.views import robots_txt
+from ops import health
+from ops.media import media_urlpatterns
+from ops.security import throttle_password_reset
 from search import views as search_views
+from seo.views import robots_txt
 
 urlpatterns = [
-    # Normally answered by home.health.HealthCheckMiddleware before host validation.
+    # Normally answered by ops.health.HealthCheckMiddleware before host validation.
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     # Wagtail's own view, rate-limited; listed before Wagtail's admin URLs so that it answers instead.
@@ -27,7 +27,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    # Uploaded images when they are on this server's disk (home/media.py); in development too, so
+    # Uploaded images when they are on this server's disk (ops/media.py); in development too, so
     # that what editors see there is what production serves.
     *media_urlpatterns(settings.MEDIA_URL),
 ]

@@ -41,7 +41,7 @@ def forget_redis_keys(prefix):
 def redis_caches(prefix):
     return {
         "default": {
-            "BACKEND": "home.cache.RedisCache",
+            "BACKEND": "pagecache.redis.RedisCache",
             "LOCATION": redis_test_url(),
             "KEY_PREFIX": prefix,
         }

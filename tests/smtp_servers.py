@@ -25,7 +25,7 @@ def bound_socket():
 
 def smtp_settings(port, timeout=5):
     return override_settings(
-        EMAIL_BACKEND="home.mail.EmailBackend",
+        EMAIL_BACKEND="ops.mail.EmailBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=port,
         EMAIL_TIMEOUT=timeout,

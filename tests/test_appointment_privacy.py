@@ -18,9 +18,9 @@ from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import GroupPagePermission, Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from appointments.log_filters import WithholdFormData
 from appointments.models import AppointmentPage, AppointmentRequest
 from home.models import HomePage
+from ops.log_filters import WithholdFormData
 from tests import factories
 from tests.patient import PATIENT, answers, assert_no_patient_traces
 

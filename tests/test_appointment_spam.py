@@ -59,8 +59,8 @@ class SpamAndAbuseTests(TestCase):
 
     def test_an_unreachable_cache_lets_requests_through(self):
         with (
-            mock.patch("home.security.cache.add", side_effect=ConnectionError("cache down")),
-            self.assertLogs("home.security", "WARNING") as logs,
+            mock.patch("ops.security.cache.add", side_effect=ConnectionError("cache down")),
+            self.assertLogs("ops.security", "WARNING") as logs,
         ):
             response = self.client.post("/contact/", answers())
         self.assertRedirects(response, "/contact/thanks/", status_code=303)

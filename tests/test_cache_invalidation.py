@@ -9,9 +9,9 @@ from django.test import TestCase, override_settings
 from wagtail.models import Page, PageViewRestriction
 
 from conditions.models import ConditionPage, LocalConditionPage
-from home.cache import retire_paths
 from home.models import PracticeSettings, StandardPage
 from locations.models import LocationPage
+from pagecache.store import retire_paths
 from tests import factories
 from tests.factories import publish_change
 
@@ -158,7 +158,7 @@ class ChangesReachVisitorsTests(TestCase):
     def test_a_change_the_cache_did_not_take_is_reported_as_an_error(self):
         with (
             mock.patch.object(type(caches["default"]), "set_many", lambda *args, **kwargs: None),
-            self.assertLogs("home.cache", "ERROR") as logs,
+            self.assertLogs("pagecache", "ERROR") as logs,
         ):
             publish_change(self.seed, summary="A change the cache never hears of.")
         self.assertIn("did not take a change", logs.output[0])

@@ -8,7 +8,7 @@ from django.test import TestCase
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Revision, Site
 
-from conditions.seed import SEED_PATH, split_sentences
+from demo.seed import SEED_PATH, split_sentences
 from locations.models import LocationPage
 from tests import factories
 

@@ -6,13 +6,13 @@ from django.test import TestCase
 from django.urls import reverse
 
 from conditions.models import ConditionIndexPage
-from home.models import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET, shorten
+from seo.titles import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET, shorten
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
 SEED_TITLE_TAG = f"Sciatica / Back Spasms Treatment in Charleston, SC | {PRACTICE}"
 SEED_URL = "http://testserver/conditions/sciatica-back-spasms/"
-SCRIPT = "/static/home/js/seo-preview.js"
+SCRIPT = "/static/seo/admin/seo-preview.js"
 
 
 class Preview:
@@ -148,7 +148,7 @@ class SearchPreviewPanelTests(TestCase):
     def test_the_script_and_styles_load_with_the_editor_only(self):
         html = self.edit(self.seed).html
         self.assertIsNotNone(html.find("script", src=SCRIPT))
-        self.assertIsNotNone(html.find("link", href="/static/home/css/seo-preview.css"))
+        self.assertIsNotNone(html.find("link", href="/static/seo/admin/seo-preview.css"))
 
         self.client.logout()
         public = self.client.get(self.seed.url)

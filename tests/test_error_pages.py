@@ -128,7 +128,7 @@ class PasswordResetThrottleTests(TestCase):
             self.assertEqual(self.ask(email).status_code, 302)
         self.assertEqual(len(mail.outbox), 5)
 
-        with self.assertLogs("home.security", "WARNING") as logs:
+        with self.assertLogs("ops.security", "WARNING") as logs:
             refused = self.ask(self.emails[5])
         self.assertPaused(refused)
         self.assertEqual(len(mail.outbox), 5)

@@ -23,8 +23,9 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import PageViewRestriction
 
 from appointments.models import AppointmentRequest
-from home import cache as page_cache
-from home.models import MissedCacheChange
+from pagecache import redis as cache_client
+from pagecache import store as page_cache
+from pagecache.models import MissedCacheChange
 from tests import factories
 from tests.netfaults import SwitchableProxy
 from tests.patient import answers
@@ -44,7 +45,7 @@ def proxied_redis_caches(proxy, prefix, timeout=0.2):
     target = urlsplit(redis_test_url())
     return {
         "default": {
-            "BACKEND": "home.cache.RedisCache",
+            "BACKEND": "pagecache.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{proxy.port}{target.path or '/0'}",
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
@@ -72,7 +73,7 @@ class HangingRedisTests(TestCase):
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
 
         self.proxy.hanging = True
-        with self.assertLogs("home.cache", "WARNING") as logs:
+        with self.assertLogs("pagecache", "WARNING") as logs:
             first = self.client.get(SEED_URL)
         self.assertContains(first, "<h1>Sciatica / Back Spasms</h1>", html=True)
         asked = self.proxy.bytes_received
@@ -88,7 +89,7 @@ class HangingRedisTests(TestCase):
 
         # Redis answers again; once the pause is over, one request asks it and the cache is back.
         self.proxy.hanging = False
-        breaker = page_cache.breaker_for(page_cache.page_cache()._servers)
+        breaker = cache_client.breaker_for(page_cache.page_cache()._servers)
         self.assertTrue(breaker.is_open)
         breaker.open_until = time.monotonic()
         self.client.get(SEED_URL)
@@ -139,24 +140,24 @@ class MissedChangeTests(TestCase):
         self.client.get(SEED_URL)
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
 
-        with self.refusing_writes(), self.assertLogs("home.cache", "ERROR"):
+        with self.refusing_writes(), self.assertLogs("pagecache", "ERROR"):
             PageViewRestriction.objects.create(page=self.seed, restriction_type=PageViewRestriction.LOGIN)
         self.assertTrue(MissedCacheChange.objects.exists())
 
         # Redis answers again, and the pause after its failure is over: the stored public copy is
         # still in Redis under valid tokens, but it must not be served.
-        page_cache.reset_breakers()
+        cache_client.reset_breakers()
         self.assert_asks_to_sign_in(self.client.get(SEED_URL))
         self.assertFalse(MissedCacheChange.objects.exists())
         self.assert_asks_to_sign_in(self.client.get(SEED_URL))
 
     def test_a_process_started_after_the_miss_serves_no_stored_page_until_it_is_made_good(self):
         self.client.get(SEED_URL)
-        with self.refusing_writes(), self.assertLogs("home.cache", "ERROR"):
+        with self.refusing_writes(), self.assertLogs("pagecache", "ERROR"):
             PageViewRestriction.objects.create(page=self.seed, restriction_type=PageViewRestriction.LOGIN)
         # A new worker: it knows nothing but what the database says.
         page_cache.forget_missed_changes()
-        page_cache.reset_breakers()
+        cache_client.reset_breakers()
         self.assert_asks_to_sign_in(self.client.get(SEED_URL))
 
     def test_the_settle_command_retires_stored_pages_and_reports_an_unreachable_cache(self):
@@ -164,7 +165,7 @@ class MissedChangeTests(TestCase):
         self.assertEqual(self.client.get(SEED_URL)[CACHE_STATUS], "hit")
         MissedCacheChange.objects.create()
 
-        unreachable = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+        unreachable = {"default": {"BACKEND": "pagecache.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=unreachable), self.assertRaises(CommandError):
             call_command("settle_page_cache")
         self.assertTrue(MissedCacheChange.objects.exists())

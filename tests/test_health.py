@@ -51,7 +51,7 @@ class HealthCheckTests(TestCase):
     def test_readiness_reports_an_unreachable_cache_but_stays_ready(self):
         unreachable = {
             "default": {
-                "BACKEND": "home.cache.RedisCache",
+                "BACKEND": "pagecache.redis.RedisCache",
                 "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             }
         }
@@ -163,7 +163,7 @@ class CacheOutageTests(TestCase):
 
     def test_pages_and_the_form_still_work_and_readiness_reports_the_cache(self):
         unreachable = {
-            "default": {"BACKEND": "home.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
+            "default": {"BACKEND": "pagecache.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}
         }
         with override_settings(CACHES=unreachable):
             page = self.client.get("/conditions/sciatica-back-spasms/")
@@ -184,12 +184,12 @@ class CacheOutageTests(TestCase):
         self.addCleanup(silent.close)
         hung = {
             "default": {
-                "BACKEND": "home.cache.RedisCache",
+                "BACKEND": "pagecache.redis.RedisCache",
                 "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
                 "OPTIONS": {"socket_connect_timeout": 0.05, "socket_timeout": 0.05},
             }
         }
-        with override_settings(CACHES=hung), self.assertLogs("home.cache", "WARNING") as logs:
+        with override_settings(CACHES=hung), self.assertLogs("pagecache", "WARNING") as logs:
             page = self.client.get("/conditions/sciatica-back-spasms/")
         self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)
         # Once the server has failed to answer, the rest of the request does not wait for it again.
@@ -199,7 +199,7 @@ class CacheOutageTests(TestCase):
         import redis
 
         full = redis.exceptions.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
-        cache = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}}
+        cache = {"default": {"BACKEND": "pagecache.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}}
         with override_settings(CACHES=cache), mock.patch.object(redis.Redis, "execute_command", side_effect=full):
             page = self.client.get("/conditions/sciatica-back-spasms/")
         self.assertContains(page, "<h1>Sciatica / Back Spasms</h1>", html=True)

@@ -14,7 +14,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from conditions.doorway import page_words
 from conditions.models import ConditionPage, LocalConditionPage
-from home.models import META_DESCRIPTION_BUDGET, PracticeSettings, TitleTemplate
+from home.models import PracticeSettings, TitleTemplate
+from seo.titles import META_DESCRIPTION_BUDGET
 from tests import factories
 from tests.test_local_pages import LOCAL_STORY, add_mount_pleasant_clinic
 
@@ -321,7 +322,7 @@ class EditorPanelsTests(TestCase):
             .get_text(),
             f"From the summary, shortened to {len(description)} characters.",
         )
-        self.assertIsNotNone(html.find("script", src="/static/home/admin/live-checks.js"))
+        self.assertIsNotNone(html.find("script", src="/static/seo/admin/live-checks.js"))
 
     def test_a_new_page_is_checked_from_the_start(self):
         index = factories.condition_index()

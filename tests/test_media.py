@@ -12,7 +12,7 @@ from PIL import Image as PillowImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from home.media import MEDIA_CACHE_CONTROL
+from ops.media import MEDIA_CACHE_CONTROL
 
 LOCAL_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

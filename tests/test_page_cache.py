@@ -9,7 +9,8 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 
-from home.cache import PageCacheMiddleware, bump_generation, for_current_generation
+from pagecache.middleware import PageCacheMiddleware
+from pagecache.store import bump_generation, for_current_generation
 from tests import factories
 from tests.factories import publish_change
 from tests.redis_helpers import use_a_redis_cache_of_its_own
@@ -195,7 +196,7 @@ class ValuesKeptPerGenerationTests(TestCase):
         self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
 
     def test_an_unreachable_cache_means_computing_afresh(self):
-        broken = {"default": {"BACKEND": "home.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+        broken = {"default": {"BACKEND": "pagecache.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=broken):
             self.assertEqual(for_current_generation("test-menu", lambda: ["Conditions"]), ["Conditions"])
 

@@ -60,14 +60,14 @@ def test_deploy_check_passes_without_a_single_warning():
 
 def test_deploy_check_asks_for_a_shared_cache_when_redis_is_not_configured():
     result = run_manage("check", "--deploy", REDIS_URL="")
-    assert "home.W001" in result.stdout + result.stderr
+    assert "ops.W001" in result.stdout + result.stderr
 
 
 def test_deploy_check_reports_a_missing_or_plain_http_base_url():
     for value in ("", "http://www.scsportsmed.example", "127.0.0.1:8000"):
         result = run_manage("check", "--deploy", WAGTAILADMIN_BASE_URL=value)
         assert result.returncode != 0, value
-        assert "home.E002" in result.stdout + result.stderr, value
+        assert "ops.E002" in result.stdout + result.stderr, value
 
 
 def test_web_requests_give_up_on_a_stuck_postgresql_statement():

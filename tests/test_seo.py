@@ -8,8 +8,8 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from conditions.models import ConditionIndexPage
-from home.models import META_DESCRIPTION_BUDGET, PracticeSettings, TitleTemplate, primary_location, shorten
-from home.seo import render_template, validate_template
+from home.models import PracticeSettings, TitleTemplate, primary_location
+from seo.titles import META_DESCRIPTION_BUDGET, render_template, shorten, validate_template
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"

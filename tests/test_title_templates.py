@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from home.models import META_DESCRIPTION_BUDGET, PracticeSettings, TitleTemplate, shorten
-from home.seo import MAX_RENDERED_LENGTH
+from home.models import PracticeSettings, TitleTemplate
+from seo.titles import MAX_RENDERED_LENGTH, META_DESCRIPTION_BUDGET, shorten
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"

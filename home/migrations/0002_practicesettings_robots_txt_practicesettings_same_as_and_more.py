@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import home.models
-import home.seo
+import seo.titles
 import modelcluster.fields
 from django.db import migrations, models
 
@@ -30,8 +30,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
                 ('page_type', models.CharField(choices=home.models.page_type_choices, max_length=100)),
-                ('title_template', models.CharField(help_text="e.g. “{title} Treatment in {city}, {state} | {practice}”. Variables: {title} (the page title), {practice} (the practice's name), {city} (the town of the page's clinic (or the primary clinic)), {state} (its two-letter state), {summary} (the page's summary). Keep the result around 60 characters.", max_length=200, validators=[home.seo.validate_template])),
-                ('description_template', models.CharField(blank=True, help_text='Optional, e.g. “{summary}”. Used when a page has no meta description of its own.', max_length=300, validators=[home.seo.validate_template])),
+                ('title_template', models.CharField(help_text="e.g. “{title} Treatment in {city}, {state} | {practice}”. Variables: {title} (the page title), {practice} (the practice's name), {city} (the town of the page's clinic (or the primary clinic)), {state} (its two-letter state), {summary} (the page's summary). Keep the result around 60 characters.", max_length=200, validators=[seo.titles.validate_template])),
+                ('description_template', models.CharField(blank=True, help_text='Optional, e.g. “{summary}”. Used when a page has no meta description of its own.', max_length=300, validators=[seo.titles.validate_template])),
                 ('settings', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='title_templates', to='home.practicesettings')),
             ],
             options={

@@ -1,53 +1,12 @@
 from django import template
-from django.apps import apps
 from django.utils.html import format_html
 from wagtail.models import Site
 
-from home.cache import for_current_generation
-from home.models import PracticeSettings
+from home.models import PracticeSettings, page_type_for
 from home.phone import format_phone, normalise_phone
-from home.structured_data import SOCIAL_IMAGE_FILTER, build_graph, to_script_json
+from pagecache.store import for_current_generation
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def page_meta(context, page=None):
-    """Everything the <head> says about a page: title, description, canonical, robots, social, JSON-LD."""
-    request = context.get("request")
-    practice = PracticeSettings.load(request_or_site=request)
-    if page is None or not hasattr(page, "get_title_tag"):
-        # Views that are not pages (search results, errors) are never indexed.
-        title = context.get("page_title")
-        return {
-            "title": f"{title} | {practice.practice_name}" if title else practice.practice_name,
-            "robots": "noindex, follow",
-        }
-    description = page.get_meta_description(practice)
-    full_url = page.get_full_url(request)
-    canonical = page.get_canonical_override(request) or full_url
-    social_image = practice.social_image_for(page)
-    image = social_image or practice.logo
-    meta = {
-        "title": page.get_title_tag(practice),
-        "description": description,
-        "canonical": canonical,
-        "url": full_url,
-        "robots": "index, follow" if page.is_indexable else "noindex, follow",
-        "json_ld": to_script_json(
-            build_graph(page, request, practice, full_url, description, location=practice.primary_location)
-        ),
-    }
-    if image:
-        rendition = image.get_rendition(SOCIAL_IMAGE_FILTER if social_image else "width-600")
-        site_root = page.get_site().root_url
-        meta["image"] = {
-            "url": f"{site_root}{rendition.url}" if rendition.url.startswith("/") else rendition.url,
-            "width": rendition.width,
-            "height": rendition.height,
-            "alt": rendition.alt,
-        }
-    return meta
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -96,10 +55,9 @@ def conditions_index(context):
     """The site's live, public list of the conditions the practice treats, or None."""
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
-    if site is None or not apps.is_installed("conditions"):
+    index_model = page_type_for("condition list")
+    if site is None or index_model is None:
         return None
-    # Through the app registry, as primary_location() does: home does not import the conditions app.
-    index_model = apps.get_model("conditions", "ConditionIndexPage")
     return for_current_generation(
         f"conditions-index:{site.pk}",
         lambda: index_model.objects.live().public().descendant_of(site.root_page).only("title", "url_path").first(),

@@ -4,14 +4,12 @@ Wagtail picks the full-text search of the database in use: FTS5 on SQLite, tsvec
 Both rank a page by all its text at once, so a short page that repeats a word in its body outranks
 the page named after it: a herniated-disc page that mentions sciatica four times would come above
 "Sciatica / Back Spasms". Each subclass here changes one thing: the title's score counts
-TITLE_WEIGHT times the body's. Word forms come from the database: PostgreSQL's English configuration
+TITLE_WEIGHT (weighting.py) times the body's. Word forms come from the database: PostgreSQL's English configuration
 (SEARCH_CONFIG) and, on SQLite, the porter tokenizer (search/migrations/0002).
 """
 
 from django.db import connection
 from modelsearch.backends import database
-
-TITLE_WEIGHT = 10
 
 
 # Wagtail looks a backend module's SearchBackend up by that name and calls it with the settings.

@@ -1,7 +1,7 @@
 from django.db.models import F
 from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend, PostgresSearchQueryCompiler
 
-from search.backends import TITLE_WEIGHT
+from search.backends.weighting import TITLE_WEIGHT
 
 
 class TitleWeightedQueryCompiler(PostgresSearchQueryCompiler):

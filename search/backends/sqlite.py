@@ -2,7 +2,7 @@ from modelsearch.backends.database.sqlite.query import BM25
 from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend, SQLiteSearchQueryCompiler
 from modelsearch.query import Not, Phrase, PlainText
 
-from search.backends import TITLE_WEIGHT
+from search.backends.weighting import TITLE_WEIGHT
 
 
 class ColumnBM25(BM25):

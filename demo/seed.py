@@ -1,4 +1,4 @@
-"""Reads the practice's original sciatica / back-spasm page (conditions/fixtures) into its parts.
+"""Reads the practice's original sciatica / back-spasm page (demo/fixtures) into its parts.
 
 The document is plain text: a title line, paragraphs separated by blank lines, headings as short
 lines without a full stop, and bullet items "• Name – explanation".

@@ -17,7 +17,7 @@ from wagtail.rich_text import RichText
 
 from appointments.models import AppointmentFormField, AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage
-from conditions.seed import read_seed, split_sentences
+from demo.seed import read_seed, split_sentences
 from home.models import HomePage, PracticeSettings
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
 
@@ -193,7 +193,7 @@ class Command(BaseCommand):
         practice = PracticeSettings.load()
         if contact_is_new and practice.appointment_page_id is None:
             practice.appointment_page = contact
-            # A save, not an update(): saving a setting renews the page cache (home/signals.py).
+            # A save, not an update(): saving a setting renews the page cache (pagecache/signals.py).
             practice.save(update_fields=["appointment_page"])
             self.created.append(f"appointment page setting → {contact.url_path}")
 

@@ -8,6 +8,7 @@ some other way is rendered safely or replaced by the fallback.
 """
 
 import string
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 
@@ -21,8 +22,12 @@ TEMPLATE_VARIABLES = {
 
 DEFAULT_TITLE_TEMPLATE = "{title} | {practice}"
 
+# What search engines show of a title tag and a meta description, in characters.
+TITLE_TAG_BUDGET = 60
+META_DESCRIPTION_BUDGET = 160
+
 # Longer results are cut. Search engines show about 60 characters of a title and 160 of a
-# description (both budgets are in home.models), so past 300 no reader loses anything, while the
+# description (the budgets below), so past 300 no reader loses anything, while the
 # SEO audit still sees and reports the over-long result. What the cap stops is one template
 # inflating every page's <head>, which repeats the title and description in several tags and the
 # JSON-LD: a summary repeated by "{summary}{summary}…" or a template that slipped past validation.
@@ -96,3 +101,32 @@ def render_template(template, variables, fallback=DEFAULT_TITLE_TEMPLATE):
     if len(text) > MAX_RENDERED_LENGTH:
         text = text[: MAX_RENDERED_LENGTH - 1].rstrip() + "…"
     return text
+
+
+def shorten(text, limit):
+    """The text within `limit` characters: whole when it fits, else cut after its last whole word
+    with an ellipsis (cut hard only when a single word is longer than the limit)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]  # leaves room for the ellipsis
+    if text[limit - 1] != " ":
+        # The cut falls inside a word: drop what is left of it.
+        cut = cut.rpartition(" ")[0] or cut
+    return cut.rstrip(" ,;:.!?-–—") + "…"
+
+
+class MetaDescription(NamedTuple):
+    """A page's meta description and where it comes from, for the editor's counter."""
+
+    text: str
+    # "own" (the page's meta description field), "template" (its page type's description
+    # template), "summary", or "" when the page has none.
+    source: str
+    # Whether its summary was shortened to fit META_DESCRIPTION_BUDGET.
+    shortened: bool = False
+
+
+# Below this, a summary shortened to fit around a description template's own words says too little:
+# the description is left whole (over budget, which the editor's counter and the SEO audit report).
+MIN_SUMMARY_IN_TEMPLATE = 40

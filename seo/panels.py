@@ -7,6 +7,9 @@ from django.urls import reverse
 from wagtail.admin.panels import Panel
 from wagtail.models import get_page_models
 
+from seo.models import SeoMixin, practice_settings
+from seo.titles import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
+
 NO_DESCRIPTION_TEXT = "No meta description or summary: search engines will choose text from the page."
 
 # Stands in for the page title in the fallback title and description handed to the editor's
@@ -15,7 +18,7 @@ TITLE_PLACEHOLDER = "{title}"
 
 # The script that posts the form being edited to the live checks endpoint (conditions/views.py)
 # and updates every panel that carries data-live-checks in place; loaded by each such panel.
-LIVE_CHECKS_MEDIA = Media(js=["home/admin/live-checks.js"], css={"all": ["home/admin/live-checks.css"]})
+LIVE_CHECKS_MEDIA = Media(js=["seo/admin/live-checks.js"], css={"all": ["seo/admin/live-checks.css"]})
 
 
 def page_parent(page, form):
@@ -44,10 +47,7 @@ def search_preview(page, parent, request):
 
     The panel renders it; the live checks endpoint sends it as JSON as the editor types.
     """
-    # Imported here: home.models builds its panels from this module.
-    from home.models import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET, PracticeSettings
-
-    practice = PracticeSettings.load(request_or_site=request)
+    practice = practice_settings(request)
     url_base = _url_base(page, parent, request)
 
     # The same page with the editor's own values cleared shows what the fallbacks give.
@@ -93,14 +93,16 @@ class SearchPreviewPanel(Panel):
     live-checks.js with what only the server can tell (the summary, the description template)."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "home/panels/search_preview.html"
+        template_name = "seo/panels/search_preview.html"
 
         def is_shown(self):
             return self.instance is not None
 
         @property
         def media(self):
-            return Media(js=["home/js/seo-preview.js"], css={"all": ["home/css/seo-preview.css"]}) + LIVE_CHECKS_MEDIA
+            return (
+                Media(js=["seo/admin/seo-preview.js"], css={"all": ["seo/admin/seo-preview.css"]}) + LIVE_CHECKS_MEDIA
+            )
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
@@ -163,17 +165,14 @@ class TitleTemplateExamplesPanel(Panel):
     and the title tag it gives a real page of that type today, with its length against the budget."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "home/panels/title_template_examples.html"
+        template_name = "seo/panels/title_template_examples.html"
 
         def get_context_data(self, parent_context=None):
-            # Imported here: home.models builds its panels from this module.
-            from home.models import TITLE_TAG_BUDGET, BasePage
-
             context = super().get_context_data(parent_context)
             practice = self.instance
             rows = []
             for model in sorted(
-                (model for model in get_page_models() if issubclass(model, BasePage)),
+                (model for model in get_page_models() if issubclass(model, SeoMixin)),
                 key=lambda model: str(model._meta.verbose_name),
             ):
                 saved = practice.templates_for(model) if practice.pk else None

@@ -1,7 +1,7 @@
 """The SEO audit: what is wrong with each live page's title tag, description, images and reach.
 
-It reads pages only through BasePage's API, so page types add their own findings by overriding
-`BasePage.seo_problems()` (a local condition page reports its doorway-guard failures there).
+It reads pages only through seo.models.SeoMixin's API, so page types add their own findings by overriding
+`SeoMixin.seo_problems()` (a local condition page reports its doorway-guard failures there).
 """
 
 from collections import Counter
@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from wagtail.models import Page
 
-from home.models import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET, BasePage, PracticeSettings
+from seo.models import SeoMixin, practice_settings
+from seo.titles import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
 
 
 @dataclass
@@ -51,8 +52,8 @@ def is_reachable(page, parent):
 
 
 def audit_live_pages():
-    practice = PracticeSettings.load()
-    pages = [page for page in Page.objects.live().specific().order_by("path") if isinstance(page, BasePage)]
+    practice = practice_settings()
+    pages = [page for page in Page.objects.live().specific().order_by("path") if isinstance(page, SeoMixin)]
     parents = {page.path: page for page in pages}
     rows = [
         AuditRow(

@@ -163,7 +163,7 @@ def seconds_until_allowed(scope, identity, rate, setting_name="rate"):
     allowed, window = limit
     now = time.time()
     bucket = int(now // window)
-    digest = salted_hmac(f"home.security.rate-limit:{scope}", identity, algorithm="sha256").hexdigest()[:32]
+    digest = salted_hmac(f"ops.security.rate-limit:{scope}", identity, algorithm="sha256").hexdigest()[:32]
     key = f"ratelimit:{scope}:{digest}:{window}:{bucket}"
     try:
         cache.add(key, 0, timeout=window + 1)

@@ -5,7 +5,7 @@ type says which: BasePage.pages_showing_this()) plus the pages that link to it (
 index): in the page cache by replacing their addresses' versions, at the CDN by purging them. A
 change that shows on every page (a setting, a snippet, an image, a site, a privacy restriction, the
 home page or a page in its menu, a clinic, a move, a new address, a deletion) replaces the site-wide
-generation and purges every live page (see home/cache.py).
+generation and purges every live page (see pagecache/middleware.py).
 
 Both happen now and again once the transaction commits: the second closes the window in which a
 request could render the still-uncommitted old content under the new tokens.
@@ -25,7 +25,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
-from home.cache import bump_generation, finish_request, retire_paths, start_request
+from pagecache.store import bump_generation, finish_request, retire_paths, start_request
 
 logger = logging.getLogger(__name__)
 
@@ -188,12 +188,12 @@ def on_address_changed(sender, instance, **kwargs):
 
 
 def connect():
-    # The generation is read once per request (home/cache.py).
-    request_started.connect(start_request, dispatch_uid="home.page_cache.request_started")
-    request_finished.connect(finish_request, dispatch_uid="home.page_cache.request_finished")
-    post_save.connect(on_model_saved, dispatch_uid="home.page_cache.saved")
-    post_delete.connect(on_model_deleted, dispatch_uid="home.page_cache.deleted")
-    page_published.connect(on_page_published_or_unpublished, dispatch_uid="home.page_cache.published")
-    page_unpublished.connect(on_page_published_or_unpublished, dispatch_uid="home.page_cache.unpublished")
-    post_page_move.connect(on_address_changed, dispatch_uid="home.page_cache.moved")
-    page_slug_changed.connect(on_address_changed, dispatch_uid="home.page_cache.slug_changed")
+    # The generation is read once per request (pagecache/).
+    request_started.connect(start_request, dispatch_uid="pagecache.request_started")
+    request_finished.connect(finish_request, dispatch_uid="pagecache.request_finished")
+    post_save.connect(on_model_saved, dispatch_uid="pagecache.saved")
+    post_delete.connect(on_model_deleted, dispatch_uid="pagecache.deleted")
+    page_published.connect(on_page_published_or_unpublished, dispatch_uid="pagecache.published")
+    page_unpublished.connect(on_page_published_or_unpublished, dispatch_uid="pagecache.unpublished")
+    post_page_move.connect(on_address_changed, dispatch_uid="pagecache.moved")
+    page_slug_changed.connect(on_address_changed, dispatch_uid="pagecache.slug_changed")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from home.cache import settle_missed_changes
+from pagecache.store import settle_missed_changes
 
 
 class Command(BaseCommand):

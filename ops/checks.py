@@ -24,7 +24,7 @@ def page_cache_is_shared(app_configs=None, **kwargs):
                 f"The page cache uses {backend}, which each worker process keeps to itself: after a "
                 "publish, other workers would keep serving the old page.",
                 hint="Set REDIS_URL (e.g. redis://cache:6379/0) so every worker shares one cache.",
-                id="home.W001",
+                id="ops.W001",
             )
         ]
     return []
@@ -44,7 +44,7 @@ def base_url_is_https(app_configs=None, **kwargs):
         checks.Error(
             problem + " Links in emails (appointment notifications, review reminders) are built from it.",
             hint="Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. https://www.example.com.",
-            id="home.E002",
+            id="ops.E002",
         )
     ]
 
