@@ -8,7 +8,7 @@ from wagtail.models import Page
 
 from appointments import spam
 from home.models import page_type_for
-from home.phone import format_phone, normalise_phone
+from home.phone import INVALID_PHONE_MESSAGE, format_phone
 
 HONEYPOT_FIELD = "website"
 STARTED_FIELD = "form_started"
@@ -33,7 +33,7 @@ class PhoneField(forms.CharField):
     """A ten-digit North American number, stored as (843) 555-0100 however it was typed."""
 
     widget = PhoneInput(attrs={"inputmode": "tel"})
-    default_error_messages = {"invalid": "Enter a phone number with its area code, like (843) 555-0100."}
+    default_error_messages = {"invalid": INVALID_PHONE_MESSAGE}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 30)
@@ -43,7 +43,7 @@ class PhoneField(forms.CharField):
         value = super().clean(value)
         if not value:
             return value
-        formatted = format_phone(normalise_phone(value))
+        formatted = format_phone(value)
         if not formatted:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return formatted

@@ -1,8 +1,9 @@
-"""The doorway guard: a condition-plus-town page must say something its parent and siblings do not.
+"""The doorway guard: a condition-plus-town page must say something no other page says.
 
 Search engines penalise "doorway" pages that repeat one text with the town name swapped. A local
 page passes only with enough words of its own (DOORWAY_MIN_UNIQUE_WORDS) and a low overlap of
-three-word phrases with its parent condition page and its sibling local pages (DOORWAY_MAX_SIMILARITY).
+three-word phrases with its parent condition page and every other local page on the site
+(DOORWAY_MAX_SIMILARITY), whichever condition they are under.
 """
 
 import re
@@ -46,14 +47,16 @@ def similarity(words_a, words_b):
     return len(a & b) / len(a | b)
 
 
-def check_local_page(page, parent, siblings):
+def check_local_page(page, parent, others):
+    """The verdict on `page` under the condition page `parent`; `others` are the other local pages
+    as (title, words) pairs (local_pages.local_page_words)."""
     min_unique = settings.DOORWAY_MIN_UNIQUE_WORDS
     max_similarity = settings.DOORWAY_MAX_SIMILARITY
     words = page_words(page)
     parent_words = page_words(parent)
     unique = set(words) - set(parent_words)
     scores = [(similarity(words, parent_words), parent.title)]
-    scores += [(similarity(words, page_words(sibling)), sibling.title) for sibling in siblings]
+    scores += [(similarity(words, other_words), title) for title, other_words in others]
     worst, worst_title = max(scores)
     result = GuardResult(unique_words=len(unique), similarity=worst, most_similar_to=worst_title)
     if len(unique) < min_unique:

@@ -1,69 +1,40 @@
-import calendar
 import datetime
-import hashlib
-import json
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
-from conditions.doorway import check_local_page
-from conditions.panels import ContentChecksPanel, ReviewRecordPanel, doorway_meter
-from home.forms import BasePageForm
+from conditions.local_pages import LocalConditionPage
+from conditions.panels import ContentChecksPanel, ReviewRecordPanel
+
+# Defined in conditions.review, with the rest of the medical-review workflow; imported here so
+# that Django registers them with the app's models.
+from conditions.review import MedicalReviewTask, ReviewerProfile, medical_content_digest  # noqa: F401
+from home.index_page import IndexPage
 from home.models import BasePage, PracticeSettings
 
 SUMMARY_BUDGET = 300
 
 
-class ConditionIndexPage(BasePage):
+class ConditionIndexPage(IndexPage):
     """/conditions/: every condition the practice treats, with its summary."""
 
     label = "Conditions"
     site_role = "condition list"
+    listing_name = "conditions"
 
-    intro = models.TextField(
-        max_length=400,
-        blank=True,
-        help_text="A sentence or two above the list of conditions.",
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["conditions.ConditionPage"]
-    max_count = 1
 
-    def get_summary(self):
-        return self.intro
-
-    schema_type = "CollectionPage"
-    lists_children = True
-
-    def get_structured_data(self, graph):
-        conditions = ConditionPage.objects.child_of(self).live().public().order_by("title").only("title", "url_path")
-        item_list = {
-            "@type": "ItemList",
-            "itemListElement": [
-                {"@type": "ListItem", "position": position, "name": page.title, "url": graph.absolute(page.url)}
-                for position, page in enumerate(conditions, start=1)
-            ],
-        }
-        return {"mainEntity": item_list}, []
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = (
+    def listed_pages(self):
+        return (
             ConditionPage.objects.child_of(self).live().public().order_by("title").only("title", "summary", "url_path")
         )
-        return context
 
 
 class ConditionPage(BasePage):
@@ -139,7 +110,7 @@ class ConditionPage(BasePage):
 
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = ["conditions.LocalConditionPage"]
-    default_title_template = "{title} Treatment in {city}, {state} | {practice}"
+    default_title_template = "{title} Treatment in {city}, {state} | {brand}"
 
     def get_summary(self):
         return self.summary
@@ -199,6 +170,7 @@ class ConditionPage(BasePage):
         return [name.strip() for name in self.other_names.split(",") if name.strip()]
 
     schema_type = "MedicalWebPage"
+    og_type = "article"
     lists_children = True  # its local pages, under "Where we treat this"
 
     def seo_problems(self):
@@ -209,14 +181,16 @@ class ConditionPage(BasePage):
         )
         return [f"{missing_alt} image(s) without alt text"] if missing_alt else []
 
-    def condition_node(self, graph):
-        """The condition as a schema.org MedicalCondition, read from the page's blocks."""
+    def condition_node(self, graph, page_url=None):
+        """The condition as a schema.org MedicalCondition, read from the page's blocks; `page_url` is
+        this page's address when the graph is another page's (a local page's)."""
+        page_url = page_url or graph.page_url
         node = {
             "@type": "MedicalCondition",
-            "@id": f"{graph.page_url}#condition",
+            "@id": f"{page_url}#condition",
             "name": self.title,
             "description": self.summary,
-            "url": graph.page_url,
+            "url": page_url,
         }
         if self.other_names_list:
             node["alternateName"] = self.other_names_list
@@ -226,7 +200,7 @@ class ConditionPage(BasePage):
 
     def get_structured_data(self, graph):
         condition = self.condition_node(graph)
-        clinics = [location.clinic_node(graph) for location in self.treatment_locations]
+        clinics = [location.clinic_node(graph) for location in self.treatment_locations if location.shows_details]
         properties = {
             "about": {"@id": condition["@id"]},
             "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
@@ -258,202 +232,6 @@ class ConditionPage(BasePage):
         local_pages = LocalConditionPage.objects.child_of(self).live().public() if self.numchild else []
         context["local_pages"] = [local for local in local_pages if local.passes_guard]
         return context
-
-
-# The editor's buttons that publish a page or submit it for review (restarting the workflow submits it again).
-GO_LIVE_ACTIONS = ("action-publish", "action-submit", "action-restart-workflow")
-
-
-class LocalConditionPageForm(BasePageForm):
-    """Refuses to publish (or submit for review) a local page that fails the doorway guard."""
-
-    def _post_clean(self):
-        super()._post_clean()
-        wants_to_go_live = any(action in self.data for action in GO_LIVE_ACTIONS)
-        if not wants_to_go_live or self.errors or self.parent_page is None:
-            return
-        parent = self.parent_page.specific
-        if problem := self.instance.clinic_problem(parent):
-            self.add_error("location", problem)
-        result = self.instance.guard_result(parent)
-        for reason in result.reasons:
-            self.add_error(None, f"This local page cannot be published yet. {reason}")
-
-
-class LocalConditionPage(BasePage):
-    """A condition at one clinic (e.g. sciatica care in Mount Pleasant), with content of its own.
-
-    It can be published only when it passes the doorway guard (conditions.doorway); a page that
-    stops passing (say the parent was rewritten) is hidden from search engines and points its
-    canonical URL to the main condition page.
-    """
-
-    label = "Condition"
-
-    location = models.ForeignKey(
-        "locations.LocationPage",
-        on_delete=models.PROTECT,
-        related_name="local_condition_pages",
-        help_text="The clinic this page is about; it must treat the parent condition.",
-    )
-    summary = models.TextField(
-        max_length=400,
-        help_text="What is different about care for this condition at this clinic, in one or two sentences.",
-    )
-    body = StreamField(
-        ConditionBodyBlock(),
-        help_text=(
-            "Content of this clinic's own: its team, how care works there, local patients' questions. "
-            "Copying the main condition page will stop it being published."
-        ),
-    )
-
-    content_panels = Page.content_panels + [
-        HelpPanel(
-            content=(
-                "Local pages are published only when they have enough content of their own and are not "
-                "near-copies of the main condition page or of other local pages."
-            )
-        ),
-        # The doorway meter: words of its own and shared phrases, as the editor types.
-        ContentChecksPanel(heading="Content checks"),
-        FieldPanel("location"),
-        FieldPanel("summary"),
-        FieldPanel("body"),
-    ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
-    base_form_class = LocalConditionPageForm
-    default_title_template = "{title} | {practice}"
-
-    parent_page_types = ["conditions.ConditionPage"]
-    subpage_types = []
-
-    def get_summary(self):
-        return self.summary
-
-    def get_location(self):
-        # A new page has no clinic until the editor picks one, and Django raises for an unset
-        # foreign key; the create form, previews and title templates read it before that.
-        return self.location if self.location_id else None
-
-    def pages_showing_this(self):
-        pages = super().pages_showing_this()
-        # The doorway guard compares local pages with their siblings: one changing can make another
-        # pass or fail, and so be indexable or not.
-        return None if pages is None else [*pages, *LocalConditionPage.objects.sibling_of(self, inclusive=False)]
-
-    def clinic_problem(self, parent):
-        """Why this page's clinic cannot have a page under the condition `parent`; "" when it can.
-
-        Checked when the page is published or submitted for review, and when it is moved.
-        """
-        location = self.get_location()
-        if location is None or location.pk in {clinic.pk for clinic in parent.treatment_locations}:
-            return ""
-        return f"{parent.title} is not listed as treated at {location.title}. Add it to the clinic's conditions first."
-
-    def editor_checks(self, parent):
-        """The content checks panel's findings, with the doorway guard's meter; None without a parent."""
-        if parent is None:
-            return None
-        result = self.guard_result(parent.specific)
-        return {
-            "problems": result.reasons,
-            "all_clear": (
-                "Enough content of its own, and little in common with its main condition page, to be published."
-            ),
-            "doorway": doorway_meter(result),
-        }
-
-    def guard_result(self, parent=None):
-        parent = parent or self.get_parent().specific
-        siblings = LocalConditionPage.objects.child_of(parent).exclude(pk=self.pk)
-        return check_local_page(self, parent, siblings)
-
-    @cached_property
-    def passes_guard(self):
-        return self.guard_result().passes
-
-    @property
-    def is_indexable(self):
-        return super().is_indexable and self.passes_guard
-
-    def get_canonical_override(self, request=None):
-        if self.canonical_url:
-            return self.canonical_url
-        if not self.passes_guard:
-            return self.get_parent().specific.get_full_url(request)
-        return ""
-
-    def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if self.passes_guard else []
-
-    def seo_problems(self):
-        return [f"Fails the local-page check: {reason}" for reason in self.guard_result().reasons]
-
-
-def medical_content_digest(title, summary, other_names, body_data):
-    content = {"title": title, "summary": summary, "other_names": other_names, "body": body_data}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
-
-
-def add_months(day, months):
-    """The same day of the month `months` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-class ReviewerProfile(models.Model):
-    """A medical reviewer's credentials, printed after their name on the pages they approve."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
-    credentials = models.CharField(max_length=60, help_text="e.g. “MD” or “DPT, OCS”.")
-
-    class Meta:
-        verbose_name = "reviewer profile"
-
-    def __str__(self):
-        return f"{self.user} ({self.credentials})"
-
-
-def reviewer_signature(user):
-    """“Jane Doe, MD”: the approving reviewer's name and credentials."""
-    name = user.get_full_name() or user.get_username()
-    profile = ReviewerProfile.objects.filter(user=user).first()
-    return f"{name}, {profile.credentials}" if profile else name
-
-
-class MedicalReviewTask(AbstractGroupApprovalTask):
-    """Clinician sign-off for condition pages: approval records who reviewed the page and when.
-
-    The review fields are written into the revision about to be published, so nobody types them
-    and the live page and its structured data show the approval at once.
-    """
-
-    def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve":
-            revision = task_state.workflow_state.content_object.get_latest_revision()
-            if issubclass(revision.content_type.model_class(), ConditionPage):
-                today = timezone.localdate()
-                approved = revision.as_object()
-                revision.content.update(
-                    reviewed_content_digest=approved.medical_content_digest(),
-                    reviewed_by=reviewer_signature(user),
-                    reviewed_by_user=user.pk,
-                    last_reviewed=today.isoformat(),
-                    next_review_due=add_months(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS).isoformat(),
-                )
-                revision.save(update_fields=["content"])
-        return super().on_action(task_state, user, action_name, **kwargs)
-
-    @classmethod
-    def get_description(cls):
-        return "A medical reviewer approves the content; approval records their name and the review dates."
-
-    class Meta:
-        verbose_name = "Medical review task"
-        verbose_name_plural = "Medical review tasks"
 
 
 def pages_due_for_review(within_days=None, today=None):

@@ -1,20 +1,41 @@
+from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.reports import PageReportView
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables.pages import PageStatusColumn
+from wagtail.admin.views.reports import ReportView
 
 from conditions.models import pages_due_for_review
 from ops.exports import ReportExportMixin
 from ops.permissions import PAGE_WRITING_PERMISSIONS
 
+REVIEW_DATE_FORMAT = "M j, Y"
 
-class DueForReviewView(ReportExportMixin, PageReportView):
+
+def last_reviewed_text(page):
+    return date_format(page.last_reviewed, REVIEW_DATE_FORMAT) if page.last_reviewed else "—"
+
+
+def next_review_text(page, today):
+    """When the next review is due, saying so when that day has passed; "Now" for a page never reviewed."""
+    if not page.next_review_due:
+        return "Now"
+    due = date_format(page.next_review_due, REVIEW_DATE_FORMAT)
+    return f"{due} (overdue)" if page.next_review_due < today else due
+
+
+class DueForReviewView(ReportExportMixin, ReportView):
     """Condition pages whose medical review is overdue, due soon, or that were never reviewed."""
 
     page_title = "Due for medical review"
     header_icon = "time"
     index_url_name = "due_for_review"
     index_results_url_name = "due_for_review_results"
-    results_template_name = "conditions/admin/due_for_review_results.html"
+    no_results_message = (
+        f"No condition page is due for medical review in the next {settings.MEDICAL_REVIEW_NOTICE_DAYS} days."
+    )
     any_permission_required = PAGE_WRITING_PERMISSIONS
     export_filename = "due-for-medical-review"
     list_export = ["title", "reviewed_by", "last_reviewed", "next_review_due", "status_string"]
@@ -25,13 +46,19 @@ class DueForReviewView(ReportExportMixin, PageReportView):
         "status_string": "Status",
     }
 
+    @cached_property
+    def columns(self):
+        today = timezone.localdate()
+        return [
+            TitleColumn("title", label="Page", accessor="get_admin_display_title", url_name="wagtailadmin_pages:edit"),
+            Column("reviewed_by", label="Reviewed by", accessor=lambda page: page.reviewed_by or "Never reviewed"),
+            Column("last_reviewed", label="Last reviewed", accessor=last_reviewed_text),
+            Column("next_review_due", label="Next review due", accessor=lambda page: next_review_text(page, today)),
+            PageStatusColumn("status", label="Status"),
+        ]
+
     def get_queryset(self):
         return pages_due_for_review()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        return context
 
 
 class DueForReviewPanel(Component):

@@ -6,8 +6,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from conditions import admin_urls  # noqa: F401 (registers the page editor's live checks URLs)
-from conditions.models import ConditionPage, LocalConditionPage, ReviewerProfile
+from conditions.local_pages import LocalConditionPage
+from conditions.models import ConditionPage
 from conditions.reports import DueForReviewPanel, DueForReviewView
+from conditions.review import ReviewerProfile
 from ops.permissions import may_write_pages
 
 # Administrators record each medical reviewer's credentials here ("MD", "DPT, OCS").
@@ -69,7 +71,7 @@ def local_page_move_problems(page, destination):
         return "", ""
     return "", (
         f"Under “{destination.title}”, “{page.title}” fails the local-page check: search engines are asked "
-        f"not to index it and to read “{destination.title}” instead. " + " ".join(result.reasons)
+        f"not to index it. " + " ".join(result.reasons)
     )
 
 

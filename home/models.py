@@ -1,4 +1,3 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
@@ -17,16 +16,11 @@ from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
 from home.forms import BasePageForm
-from home.phone import format_phone, normalise_phone
+from home.phone import PhoneNumberField, normalise_phone
 from pagecache.store import for_current_generation
 from seo.models import SeoMixin
 from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from seo.titles import META_DESCRIPTION_BUDGET, TEMPLATE_VARIABLES, TITLE_TAG_BUDGET, validate_template
-
-phone_validator = RegexValidator(
-    r"^\+?[\d\s().\-]{7,25}$",
-    "Enter a phone number such as (843) 555-0100.",
-)
 
 
 @register_setting(icon="site")
@@ -38,11 +32,20 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         default="South Carolina Sports Medicine & Orthopaedic Center",
         help_text="The practice's full name, as patients and search engines should see it.",
     )
-    main_phone = models.CharField(
-        max_length=25,
-        validators=[phone_validator],
+    brand_name = models.CharField(
+        "short name",
+        max_length=40,
+        blank=True,
+        default="SC Sports Medicine",
+        help_text=(
+            "The name title tags end with, e.g. “Sciatica Treatment | SC Sports Medicine”: {brand} in title "
+            "templates. Keep it short; a title that would pass 60 characters leaves it off. Empty: the full name."
+        ),
+    )
+    main_phone = PhoneNumberField(
         default="(843) 555-0100",
-        help_text="The number shown in the header and footer of every page.",
+        help_text="The number shown in the header and footer of every page. Type it any way, e.g. 843-555-0100: "
+        "it is saved and shown as (843) 555-0100.",
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -96,6 +99,7 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
             ObjectList(
                 [
                     FieldPanel("practice_name"),
+                    FieldPanel("brand_name"),
                     FieldPanel("main_phone"),
                     FieldPanel("logo"),
                     FieldPanel("default_social_image"),
@@ -168,15 +172,17 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         return page.social_image or self.default_social_image
 
     @property
+    def brand(self):
+        """The short name title tags end with; the full name when none is set."""
+        return self.brand_name or self.practice_name
+
+    @property
     def same_as_list(self):
         return [line.strip() for line in self.same_as.splitlines() if line.strip()]
 
-    def save(self, *args, **kwargs):
-        self.main_phone = format_phone(normalise_phone(self.main_phone)) or self.main_phone
-        super().save(*args, **kwargs)
-
     @property
     def main_phone_e164(self):
+        """+18435550100: for tel: links and the JSON-LD `telephone`."""
         return normalise_phone(self.main_phone)
 
 
@@ -308,11 +314,11 @@ def page_type_for(role):
 
 
 def primary_location():
-    """The practice's primary clinic, or its first live clinic, or None."""
+    """The practice's primary clinic, or its first live clinic, or None; never one in a private section."""
     clinic_model = page_type_for("clinic")
     if clinic_model is None:
         return None
-    return clinic_model.objects.live().order_by("-is_primary", "path").first()
+    return clinic_model.objects.live().public().order_by("-is_primary", "path").first()
 
 
 class HomePage(BasePage):
@@ -335,7 +341,7 @@ class HomePage(BasePage):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    default_title_template = "{practice} | Orthopaedic Care in {city}, {state}"
+    default_title_template = "{brand} | Orthopaedic Care in {city}, {state}"
     subpage_types = [
         "conditions.ConditionIndexPage",
         "locations.LocationIndexPage",

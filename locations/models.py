@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,31 +9,23 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.models import BasePage, phone_validator
-from home.phone import format_phone, normalise_phone
+from home.index_page import IndexPage
+from home.models import BasePage
+from home.phone import PhoneNumberField, normalise_phone
+from locations.states import state_name
 from pagecache.store import for_current_generation
+from seo.structured_data import MEDICAL_SPECIALTIES
 
 
-class LocationIndexPage(BasePage):
+class LocationIndexPage(IndexPage):
     """/locations/: the practice's clinics."""
 
     label = "Locations"
+    listing_name = "locations"
 
-    intro = models.TextField(max_length=400, blank=True, help_text="A sentence or two above the list of clinics.")
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["locations.LocationPage"]
-    max_count = 1
 
-    def get_summary(self):
-        return self.intro
-
-    schema_type = "CollectionPage"
-    lists_children = True
-
-    def live_locations(self):
+    def listed_pages(self):
         return (
             LocationPage.objects.child_of(self)
             .live()
@@ -40,21 +34,10 @@ class LocationIndexPage(BasePage):
             .prefetch_related(*LocationPage.HOURS_RELATIONS)
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["locations"] = self.live_locations()
-        return context
-
     def get_structured_data(self, graph):
-        clinics = [location.clinic_node(graph) for location in self.live_locations()]
-        item_list = {
-            "@type": "ItemList",
-            "itemListElement": [
-                {"@type": "ListItem", "position": position, "item": {"@id": clinic["@id"]}}
-                for position, clinic in enumerate(clinics, start=1)
-            ],
-        }
-        return {"mainEntity": item_list}, clinics
+        # Each clinic is a node of its own (address, hours); the list points to them.
+        clinics = [location.clinic_node(graph) for location in self.listing if location.shows_details]
+        return {"mainEntity": self.item_list({"item": {"@id": clinic["@id"]}} for clinic in clinics)}, clinics
 
 
 class LocationPage(BasePage):
@@ -67,10 +50,8 @@ class LocationPage(BasePage):
     city = models.CharField(max_length=100, help_text="The town patients search for, e.g. “Charleston”.")
     state = models.CharField(max_length=2, default="SC", help_text="Two-letter state code, e.g. SC.")
     postal_code = models.CharField("ZIP code", max_length=10, help_text="Five digits, e.g. 29401.")
-    phone = models.CharField(
-        max_length=25,
-        validators=[phone_validator],
-        help_text="Type it any way, e.g. 843-555-0100; it is stored normalised and shown as (843) 555-0100.",
+    phone = PhoneNumberField(
+        help_text="Type it any way, e.g. 843-555-0100: it is saved and shown as (843) 555-0100.",
     )
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, null=True, blank=True, help_text="e.g. 32.776500 (from a map's “share” link)."
@@ -156,25 +137,20 @@ class LocationPage(BasePage):
     parent_page_types = ["locations.LocationIndexPage"]
     subpage_types = []
 
-    def clean(self):
-        super().clean()
-        if self.phone and not normalise_phone(self.phone):
-            raise ValidationError({"phone": "Enter a ten-digit US phone number, e.g. (843) 555-0100."})
-
     def save(self, *args, **kwargs):
-        self.phone = normalise_phone(self.phone) or self.phone
         self.state = self.state.upper()
         super().save(*args, **kwargs)
 
     @property
-    def phone_display(self):
-        return format_phone(self.phone) or self.phone
+    def phone_e164(self):
+        """+18435550100: for tel: links and the JSON-LD `telephone`."""
+        return normalise_phone(self.phone)
 
     def get_summary(self):
         address = f"{self.street_address}, {self.city}, {self.state} {self.postal_code}"
-        return f"{self.title}: {address}. Call {self.phone_display}."
+        return f"{self.title}: {address}. Call {self.phone}."
 
-    default_title_template = "{title}: Orthopaedic Care in {city}, {state} | {practice}"
+    default_title_template = "{title}: Orthopaedic Care in {city}, {state} | {brand}"
 
     def get_location(self):
         return self
@@ -230,12 +206,15 @@ class LocationPage(BasePage):
         node = {
             "@type": "MedicalClinic",
             "@id": self.clinic_id(graph),
-            "name": self.title,
+            # The brand and the clinic, as patients and the clinic's Business Profile name it.
+            "name": f"{graph.practice.brand} – {self.title}",
             "url": graph.absolute(self.get_url(graph.request)),
-            "telephone": self.phone,
+            "telephone": self.phone_e164 or self.phone,
             "address": self.postal_address(),
             "parentOrganization": {"@id": graph.organization_id},
             "isAcceptingNewPatients": self.accepting_new_patients,
+            "medicalSpecialty": MEDICAL_SPECIALTIES,
+            "hasMap": self.map_url(),
         }
         if self.latitude is not None and self.longitude is not None:
             node["geo"] = {
@@ -267,12 +246,34 @@ class LocationPage(BasePage):
         if hours:
             node["openingHoursSpecification"] = hours
         if self.areas_served_list:
-            node["areaServed"] = [{"@type": "City", "name": town} for town in self.areas_served_list]
+            state = {"@type": "State", "name": state_name(self.state)}
+            node["areaServed"] = [
+                {"@type": "City", "name": town, "containedInPlace": state} for town in self.areas_served_list
+            ]
         return node
 
     def get_structured_data(self, graph):
+        if not self.shows_details:
+            return {}, []
         clinic = self.clinic_node(graph)
         return {"about": {"@id": clinic["@id"]}}, [clinic]
+
+    @property
+    def shows_details(self):
+        """False while the clinic holds demo data to replace (is_placeholder): its page is kept out of
+        search engines and its address and phone out of every page's structured data."""
+        return not self.is_placeholder
+
+    @property
+    def is_indexable(self):
+        return super().is_indexable and self.shows_details
+
+    def map_url(self):
+        """A maps search for the clinic's address: directions without loading a map on the page."""
+        address = ", ".join(
+            part for part in (self.street_address, self.city, f"{self.state} {self.postal_code}".strip()) if part
+        )
+        return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
 
     @property
     def areas_served_list(self):

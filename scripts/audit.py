@@ -1,76 +1,45 @@
 #!/usr/bin/env python
 """Accessibility, HTML validity and speed checks of every public page type, as `make audit` runs them.
 
-The site runs as it would in production (settings.production behind gunicorn, whitenoise serving the
-collected static files) on the demo content, in a throw-away SQLite database, on loopback only.
-Each page in PAGES is then checked by:
+The site runs as production runs it (scripts/serve.py), on the demo content in a throw-away SQLite
+database. Each page in PAGES is then checked by:
 
 - the Nu Html Checker (vnu.jar from npm): no errors;
-- axe-core, injected through Playwright into Debian's Chromium, with the WCAG 2.2 A/AA rules: no violations;
-- a page-weight budget measured in the same browser: our own JavaScript at most 10 KB, HTML + CSS + JS at
-  most 50 KB compressed, no request to another host, no failed request and no console error;
-- Lighthouse (npm, pinned), mobile defaults: the minimum scores in LIGHTHOUSE_MINIMUM.
+- axe-core in Debian's Chromium through Playwright, WCAG 2.2 A/AA rules at 375 and 1280 px: no violations;
+- what Lighthouse does not judge, in the same browser: the HTTP status, no request to another host, our
+  own JavaScript at most 10 KB and HTML + CSS + JS at most 50 KB compressed, every image below the
+  first screenful loading="lazy", and no console error (a failed request shows as one) where
+  Lighthouse cannot look: a form's answer, an error page;
+- Lighthouse (scripts/lighthouse.py): its MINIMUM scores and REQUIRED_AUDITS.
 
-Full-page screenshots at 375 px and 1280 px, the Lighthouse reports and the server log land in
-audit-output/ (git-ignored). Prints a table of page × check and exits non-zero on any miss.
-
+Screenshots at 375 and 1280 px, the Lighthouse reports and the server log land in audit-output/
+(git-ignored). Prints a table of page × check and exits non-zero on any miss.
 Needs Java 17+, /usr/bin/chromium (or CHROME_PATH), `npm ci` and the Python playwright package.
 """
 
 import argparse
 import gzip
+import importlib.util
 import json
-import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import lighthouse
+from lighthouse import CHROME_FLAGS, CHROME_PATH
+from serve import ROOT, Site
+
 OUTPUT = ROOT / "audit-output"
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
-LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
-CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
-PORTS = range(8100, 8200)
-
-# Without the background-networking flags Chromium tries to reach Google's services at every start.
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-LIGHTHOUSE_MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-LIGHTHOUSE_RUNS = 3  # at most, and only while a page misses a minimum
-ERROR_PAGE_LIGHTHOUSE_CONFIG = {
-    "extends": "lighthouse:default",
-    "audits": [
-        {
-            "path": "errors-in-console",
-            "options": {
-                "ignoredPatterns": ["ERR_BLOCKED_BY_CLIENT.Inspector", "the server responded with a status of"],
-            },
-        }
-    ],
-}
 SCREENSHOT_WIDTHS = {375: 812, 1280: 900}
 
 OWN_JS_BUDGET = 10 * 1024
@@ -101,7 +70,13 @@ class PublicPage:
     def categories(self):
         if self.submit_form:
             return []
-        return [c for c in LIGHTHOUSE_MINIMUM if self.indexable or c != "seo"]
+        return [c for c in lighthouse.MINIMUM if self.indexable or c != "seo"]
+
+    @property
+    def console_left_to_us(self):
+        # Lighthouse's errors-in-console never sees a form's answer, and on an error page it has to
+        # ignore every "status of" message, a broken stylesheet's along with the page's own.
+        return not self.categories or self.status >= 400
 
 
 # Every public page type, one each. Add a new page type here.
@@ -148,97 +123,6 @@ def log(message):
     print(f"[audit {time.monotonic() - STARTED:5.0f} s] {message}", flush=True)
 
 
-# --- the site -------------------------------------------------------------------------------
-
-
-def free_port():
-    for port in PORTS:
-        with socket.socket() as sock:
-            # As gunicorn binds: a port left in TIME_WAIT by an earlier run is free to use.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit(f"No free port in {PORTS.start}-{PORTS.stop - 1} on 127.0.0.1.")
-
-
-def site_environment(workdir, base_url):
-    """Production settings, with only what a loopback check needs changed, and a throw-away database."""
-    static_root = workdir / "static"
-    # settings.production takes STATIC_ROOT from base.py; a one-line module points it at the temp dir.
-    (workdir / "audit_settings.py").write_text(
-        f"from settings.production import *  # noqa: F403\nSTATIC_ROOT = {str(static_root)!r}\n"
-    )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "PYTHONPATH"}
-    }
-    host = urlsplit(base_url).hostname
-    env.update(
-        DJANGO_SETTINGS_MODULE="audit_settings",
-        PYTHONPATH=f"{workdir}{os.pathsep}{ROOT}",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        SECURE_SSL_REDIRECT="false",
-        ALLOWED_HOSTS=f"{host},localhost",
-        DATABASE_URL=f"sqlite:///{workdir / 'audit.sqlite3'}",
-        WAGTAILADMIN_BASE_URL=base_url,
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(env, *args):
-    completed = subprocess.run(  # noqa: S603 - our own fixed commands, no shell
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit(f"manage.py {' '.join(args)} failed.")
-
-
-def start_server(env, port, log_path):
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log_file = log_path.open("w")
-    server = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-        [
-            str(gunicorn),
-            "settings.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--access-logfile=-",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited early; see {log_path}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):  # noqa: S310 - loopback
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    stop_server(server)
-    raise SystemExit(f"gunicorn did not answer on port {port} within 30 s; see {log_path}.")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 # --- the checks -----------------------------------------------------------------------------
 
 
@@ -263,71 +147,56 @@ def check_html(pages, documents, workdir, results):
         raise SystemExit(f"The Nu Html Checker gave no report:\n{completed.stdout}\n{completed.stderr}") from None
     errors = {page.name: [] for page in pages}
     for message in messages:
-        if message.get("type") == "info":
-            continue
-        page = files.get(urlsplit(message.get("url", "")).path)
-        name = page.name if page else pages[0].name
-        errors[name].append(f"line {message.get('lastLine', '?')}: {message.get('message')}")
+        if message.get("type") != "info":
+            page = files.get(urlsplit(message.get("url", "")).path, pages[0])
+            errors[page.name].append(f"line {message.get('lastLine', '?')}: {message.get('message')}")
     for page in pages:
-        found = errors[page.name]
-        results[page.name].record("HTML", len(found), not found, found)
+        results[page.name].record("HTML", len(errors[page.name]), not errors[page.name], errors[page.name])
 
 
 def check_in_browser(pages, base_url, results):
-    """axe-core's WCAG 2.2 A/AA rules, the page-weight budget and the screenshots, in one Chromium.
-
-    Returns the HTML each page was served, for the Nu Html Checker.
-    """
+    """axe-core, the status, the requests and the screenshots, in one Chromium; returns the HTML served."""
     from playwright.sync_api import sync_playwright
 
-    origin = base_url.rstrip("/")
-    screenshots = OUTPUT / "screenshots"
-    screenshots.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "screenshots").mkdir(parents=True, exist_ok=True)
     axe_source = AXE_JS.read_text()
     documents = {}
-    (narrow, narrow_height), *wider = sorted(SCREENSHOT_WIDTHS.items())
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROME_PATH, args=CHROME_FLAGS[1:])
-        try:
-            for page_type in pages:
-                result = results[page_type.name]
-                # bypass_csp: axe is injected as a script, which the site's Content-Security-Policy forbids.
-                context = browser.new_context(viewport={"width": narrow, "height": narrow_height}, bypass_csp=True)
-                tab = context.new_page()
-                traffic = Traffic(origin, tab)
-                response = tab.goto(origin + page_type.path, wait_until="load")
-                if page_type.submit_form:
-                    response = send_empty(tab, page_type)
-                if response.status != page_type.status:
-                    result.record(
-                        "status", response.status, False, [f"HTTP {response.status}, expected {page_type.status}"]
-                    )
-                documents[page_type.name] = response.body()
-                violations = {}
-                for width, height in [(narrow, narrow_height), *wider]:
-                    tab.set_viewport_size({"width": width, "height": height})
-                    tab.screenshot(path=str(screenshots / f"{page_type.slug}-{width}.png"), full_page=True)
-                    if width == narrow:
-                        tab.add_script_tag(content=axe_source)
-                        traffic.settle()
-                        traffic.judge(page_type, result, tab.evaluate(IMAGES_BELOW_STANDARD))
-                    for violation in tab.evaluate(AXE_RUN, AXE_TAGS):
-                        nodes = ", ".join(violation["nodes"][:5])
-                        violations.setdefault(violation["id"], f"{violation['help']} at {width} px: {nodes}")
-                context.close()
-                details = [f"{rule}: {text}" for rule, text in violations.items()]
-                result.record("axe", len(violations), not violations, details)
-        finally:
-            browser.close()
+        for page in pages:
+            result = results[page.name]
+            width, height = min(SCREENSHOT_WIDTHS.items())
+            # bypass_csp: axe is injected as a script, which the site's Content-Security-Policy forbids.
+            context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+            tab = context.new_page()
+            seen = {"request": [], "response": [], "console": [], "pageerror": []}
+            for event, found in seen.items():
+                tab.on(event, lambda item, found=found: found.append(item))  # Playwright can't wrap a builtin
+            response = tab.goto(base_url + page.path, wait_until="load")
+            if page.submit_form:
+                tab.wait_for_timeout(page.submit_after_seconds * 1000)
+                with tab.expect_navigation(wait_until="load") as navigation:
+                    tab.locator(page.submit_form).locator("[type=submit]").click()
+                response = navigation.value
+            if response.status != page.status:
+                result.record("status", response.status, False, [f"HTTP {response.status}, expected {page.status}"])
+            documents[page.name] = response.body()
+            eager = tab.evaluate(EAGER_BELOW_FOLD)
+            tab.add_script_tag(content=axe_source)
+            violations = {}
+            for width, height in sorted(SCREENSHOT_WIDTHS.items()):
+                tab.set_viewport_size({"width": width, "height": height})
+                tab.screenshot(path=str(OUTPUT / "screenshots" / f"{page.slug}-{width}.png"), full_page=True)
+                for violation in tab.evaluate(AXE_RUN, AXE_TAGS):
+                    nodes = ", ".join(violation["nodes"][:5])
+                    violations.setdefault(violation["id"], f"{violation['help']} at {width} px: {nodes}")
+            result.record(
+                "axe", len(violations), not violations, [f"{rule}: {text}" for rule, text in violations.items()]
+            )
+            check_requests(page, base_url, seen, eager, result)
+            context.close()
+        browser.close()
     return documents
-
-
-def send_empty(tab, page_type):
-    form = tab.locator(page_type.submit_form)
-    tab.wait_for_timeout(page_type.submit_after_seconds * 1000)
-    with tab.expect_navigation(wait_until="load") as navigation:
-        form.locator("[type=submit]").click()
-    return navigation.value
 
 
 AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
@@ -335,174 +204,75 @@ AXE_RUN = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, re
         id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")),
     })))"""
 
-# Images must not shift the layout (width and height given) and must wait until needed when they
-# start below the first screenful.
-IMAGES_BELOW_STANDARD = """Array.from(document.images).flatMap(img => {
-    const problems = [];
-    const name = img.currentSrc || img.src;
-    if (!img.hasAttribute("width") || !img.hasAttribute("height")) problems.push(`no width and height: ${name}`);
-    if (img.getBoundingClientRect().top > window.innerHeight && img.loading !== "lazy")
-        problems.push(`below the fold but not loading="lazy": ${name}`);
-    return problems;
-})"""
+
+# Lighthouse's offscreen-images flags such an image only when it is over 2 KB and loads before the
+# page is interactive; the site wants every one of them to wait until needed.
+EAGER_BELOW_FOLD = """Array.from(document.images)
+    .filter(img => img.getBoundingClientRect().top > window.innerHeight && img.loading !== "lazy")
+    .map(img => img.currentSrc || img.src)"""
 
 
-class Traffic:
-    """Every request a page makes: its own bytes, third-party hosts, failures and console errors."""
-
-    def __init__(self, origin, tab):
-        self.origin = origin
-        self.responses = []
-        self.third_party = set()
-        self.failed = []
-        self.console_errors = []
-        tab.on("request", self.on_request)
-        tab.on("response", lambda response: self.responses.append(response))
-        tab.on("requestfailed", lambda request: self.failed.append(f"{request.url} ({request.failure})"))
-        tab.on("console", lambda msg: msg.type == "error" and self.console_errors.append((msg.text, msg.location)))
-        tab.on("pageerror", lambda error: self.console_errors.append((str(error), {})))
-
-    def on_request(self, request):
-        parts = urlsplit(request.url)
-        if parts.scheme in {"http", "https", "ws", "wss"} and not request.url.startswith(self.origin + "/"):
-            self.third_party.add(f"{parts.scheme}://{parts.netloc}")
-
-    def settle(self):
-        self.bodies = []
-        for response in self.responses:
-            if response.request.resource_type not in TEXT_TYPES or not response.url.startswith(self.origin + "/"):
-                continue
-            try:
-                body = response.body()
-            except Exception:  # a body the browser discarded counts as empty
-                body = b""
-            self.bodies.append((response.request.resource_type, response.url, response.status, body))
-
-    def judge(self, page_type, result, image_problems):
-        # Sizes as a compressing server sends them: whitenoise gzips the static files, and the HTML is
-        # compressed at the proxy in production.
-        text_bytes = sum(len(gzip.compress(body, 6)) for _, _, _, body in self.bodies)
-        js_bytes = sum(len(body) for kind, _, _, body in self.bodies if kind == "script")
-        expected_url = self.origin + page_type.path
-        bad_status = [
-            f"HTTP {status} for {url}"
-            for _, url, status, _ in self.bodies
-            if status >= 400 and not (url == expected_url and status == page_type.status)
+def check_requests(page, base_url, seen, eager, result):
+    """The page-weight budget, requests to other hosts, and the console where Lighthouse cannot look."""
+    own = base_url + "/"
+    bodies = [
+        (response.request.resource_type, body_of(response))
+        for response in seen["response"]
+        if response.request.resource_type in TEXT_TYPES and response.url.startswith(own)
+    ]
+    # Sizes as a compressing server sends them: whitenoise gzips the static files, and the HTML is
+    # compressed at the proxy in production.
+    text_bytes = sum(len(gzip.compress(body, 6)) for _, body in bodies)
+    js_bytes = sum(len(body) for kind, body in bodies if kind == "script")
+    problems = []
+    if js_bytes > OWN_JS_BUDGET:
+        problems.append(f"{js_bytes / 1024:.1f} KB of JavaScript (budget {OWN_JS_BUDGET // 1024} KB)")
+    if text_bytes > TEXT_BUDGET:
+        problems.append(f"{text_bytes / 1024:.1f} KB of HTML, CSS and JS compressed (budget {TEXT_BUDGET // 1024} KB)")
+    hosts = {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in (urlsplit(request.url) for request in seen["request"] if not request.url.startswith(own))
+        if parts.scheme in {"http", "https", "ws", "wss"}
+    }
+    problems += [f"request to another host: {host}" for host in sorted(hosts)]
+    problems += [f'below the fold but not loading="lazy": {src}' for src in eager]
+    if page.console_left_to_us:
+        # Chromium reports an error page's own status in the console: there, that status is expected.
+        expected = (base_url + page.path, str(page.status))
+        problems += [
+            f"console error: {message.text}"
+            for message in seen["console"]
+            if message.type == "error"
+            and not (page.status >= 400 and message.location.get("url") == expected[0] and expected[1] in message.text)
         ]
-        console = [
-            text
-            for text, location in self.console_errors
-            if not (page_type.status >= 400 and location.get("url") == expected_url and str(page_type.status) in text)
-        ]
-        problems = []
-        if js_bytes > OWN_JS_BUDGET:
-            problems.append(f"{js_bytes / 1024:.1f} KB of JavaScript (budget {OWN_JS_BUDGET // 1024} KB)")
-        if text_bytes > TEXT_BUDGET:
-            problems.append(
-                f"{text_bytes / 1024:.1f} KB of HTML, CSS and JS compressed (budget {TEXT_BUDGET // 1024} KB)"
-            )
-        problems += [f"request to another host: {host}" for host in sorted(self.third_party)]
-        problems += [f"failed request: {failure}" for failure in self.failed]
-        problems += bad_status
-        problems += [f"console error: {text}" for text in console]
-        problems += image_problems
-        result.record("budget", f"{text_bytes / 1024:.1f} KB", not problems, problems)
+        problems += [f"console error: {error}" for error in seen["pageerror"]]
+    result.record("budget", f"{text_bytes / 1024:.1f} KB", not problems, problems)
+
+
+def body_of(response):
+    try:
+        return response.body()
+    except Exception:  # a body the browser discarded counts as empty
+        return b""
 
 
 def check_lighthouse(pages, base_url, workdir, results):
-    """Lighthouse, mobile defaults, one page at a time so runs don't slow each other down."""
+    """Lighthouse, one page at a time so runs don't slow each other down."""
     reports = OUTPUT / "lighthouse"
     reports.mkdir(parents=True, exist_ok=True)
     for page in pages:
-        result = results[page.name]
-        if not page.categories:
-            result.cells.update(dict.fromkeys(LIGHTHOUSE_MINIMUM, "–"))
-            continue
-        runs = [run_lighthouse(page, base_url, reports / f"{page.slug}-run1", workdir)]
-        while misses(page, best(page, runs)[0]) and len(runs) < LIGHTHOUSE_RUNS:
-            # The performance score moves with whatever else the machine is doing (Chromium's own
-            # start-up shows up as blocking time even on a page without JavaScript): a miss gets
-            # another run, and the best run counts, as with Lighthouse CI's several runs.
-            log(f"Lighthouse: {page.name} missed a minimum {runs[-1][0]}; run {len(runs) + 1} of {LIGHTHOUSE_RUNS}")
-            runs.append(run_lighthouse(page, base_url, reports / f"{page.slug}-run{len(runs) + 1}", workdir))
-        scores, failures, output_base = best(page, runs)
-        for suffix in (".report.json", ".report.html"):
-            kept = output_base.with_name(output_base.name + suffix)
-            if kept.exists():
-                kept.replace(reports / f"{page.slug}{suffix}")
-        for leftover in reports.glob(f"{page.slug}-run*"):
-            leftover.unlink()
-        for category in LIGHTHOUSE_MINIMUM:
-            if category not in page.categories:
-                result.cells[category] = "–"
-                continue
-            score = scores.get(category)
-            ok = score is not None and score >= LIGHTHOUSE_MINIMUM[category]
-            result.record(category, "?" if score is None else score, ok, failures.get(category, ["no score"]))
-
-
-def misses(page, scores):
-    return [c for c in page.categories if scores.get(c, 0) < LIGHTHOUSE_MINIMUM[c]]
-
-
-def best(page, runs):
-    """The run with the fewest misses, then the highest total score."""
-    return min(runs, key=lambda run: (len(misses(page, run[0])), -sum(run[0].values())))
-
-
-def run_lighthouse(page, base_url, output_base, workdir):
-    command = [
-        "node",
-        str(LIGHTHOUSE_CLI),
-        base_url + page.path,
-        "--quiet",
-        "--output=json",
-        "--output=html",
-        f"--output-path={output_base}",
-        f"--only-categories={','.join(page.categories)}",
-        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
-        # The report's full-page screenshot costs a second a page; audit-output/ has better ones.
-        "--disable-full-page-screenshot",
-    ]
-    if page.status >= 400:
-        # Lighthouse refuses an error status by default, and Chromium logs the document's own status as
-        # a console error; here that status is the page under test. Any other failed request on the
-        # page is still caught by the budget check.
-        config = workdir / "lighthouse-error-page.json"
-        config.write_text(json.dumps(ERROR_PAGE_LIGHTHOUSE_CONFIG))
-        command += ["--ignore-status-code", f"--config-path={config}"]
-    env = {**os.environ, "CHROME_PATH": CHROME_PATH, "TMPDIR": str(workdir)}
-    try:
-        completed = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=180
-        )
-    except subprocess.TimeoutExpired:
-        return {}, {c: ["Lighthouse took longer than 180 s"] for c in page.categories}, output_base
-    report_path = output_base.with_name(output_base.name + ".report.json")
-    if completed.returncode != 0 or not report_path.exists():
-        error = f"Lighthouse failed: {completed.stderr.strip()[-500:]}"
-        return {}, {c: [error] for c in page.categories}, output_base
-    report = json.loads(report_path.read_text())
-    if report.get("runtimeError"):
-        error = f"Lighthouse: {report['runtimeError'].get('message', 'runtime error')}"
-        return {}, {c: [error] for c in page.categories}, output_base
-    scores, failures = {}, {}
-    for category_id in page.categories:
-        category = report["categories"][category_id]
-        if category["score"] is None:
-            continue
-        scores[category_id] = round(category["score"] * 100)
-        failures[category_id] = [
-            describe_audit(report["audits"][ref["id"]])
-            for ref in category["auditRefs"]
-            if ref["weight"] > 0 and report["audits"][ref["id"]]["score"] not in (None, 1)
-        ]
-    return scores, failures, output_base
-
-
-def describe_audit(audit):
-    value = f", {audit['displayValue']}" if audit.get("displayValue") else ""
-    return f"{audit['id']}: {audit['title']} (score {audit['score']}{value})"
+        results[page.name].cells.update(dict.fromkeys(lighthouse.MINIMUM, "–"))
+        if page.categories:
+            verdicts = lighthouse.best_run(
+                base_url + page.path,
+                page.categories,
+                reports / page.slug,
+                workdir,
+                error_page=page.status >= 400,
+                log=log,
+            )
+            for category, (score, ok, details) in verdicts.items():
+                results[page.name].record(category, "?" if score is None else score, ok, details)
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -512,29 +282,22 @@ def print_table(pages, results, columns):
     header = ["Page", *columns]
     rows = [[page.name, *(str(results[page.name].cells.get(c, "")) for c in columns)] for page in pages]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    line = "  ".join("-" * w for w in widths)
     print()
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print(line)
-    for row in rows:
+    for row in [header, ["-" * w for w in widths], *rows]:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     print()
 
 
 def check_prerequisites(skip_lighthouse):
-    missing = []
-    if not Path(CHROME_PATH).exists():
-        missing.append(f"Chromium at {CHROME_PATH} (apt-get install -y chromium, or set CHROME_PATH)")
-    if not shutil.which("java"):
-        missing.append("Java 17 or newer, for the Nu Html Checker")
-    if not skip_lighthouse and not shutil.which("node"):
-        missing.append("Node.js 18 or newer, for Lighthouse")
-    if not VNU_JAR.exists() or not AXE_JS.exists() or (not skip_lighthouse and not LIGHTHOUSE_CLI.exists()):
-        missing.append("the npm packages (npm ci)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("the Python playwright package (pip install -r requirements-audit.txt)")
+    npm_files = [VNU_JAR, AXE_JS] if skip_lighthouse else [VNU_JAR, AXE_JS, lighthouse.LIGHTHOUSE_CLI]
+    needs = {
+        f"Chromium at {CHROME_PATH} (apt-get install -y chromium, or set CHROME_PATH)": Path(CHROME_PATH).exists(),
+        "Java 17 or newer, for the Nu Html Checker": shutil.which("java"),
+        "Node.js 18 or newer, for Lighthouse": skip_lighthouse or shutil.which("node"),
+        "the npm packages (npm ci)": all(path.exists() for path in npm_files),
+        "the Python playwright package (pip install -r requirements-audit.txt)": importlib.util.find_spec("playwright"),
+    }
+    missing = [need for need, found in needs.items() if not found]
     if missing:
         raise SystemExit("The audit needs: " + "; ".join(missing))
 
@@ -559,32 +322,22 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="site-audit-") as tmp:
         workdir = Path(tmp)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        env = site_environment(workdir, base_url)
-        log("Preparing the site: migrate")
-        manage(env, "migrate", "--noinput")
-        log("Preparing the site: demo content")
-        manage(env, "load_demo_content")
-        manage(env, "shell", "--command", (ROOT / "scripts" / "audit_local_page.py").read_text())
-        log("Preparing the site: collectstatic")
-        manage(env, "collectstatic", "--noinput")
-        log(f"Serving {base_url} with gunicorn and production settings")
-        server = start_server(env, port, OUTPUT / "server.log")
-        try:
-            log("axe-core, page weight and screenshots in Chromium")
-            documents = check_in_browser(pages, base_url, results)
+        site = Site(workdir)
+        local_page = (ROOT / "scripts" / "audit_local_page.py").read_text()
+        site.prepare(local_page, log=lambda step: log(f"Preparing the site: {step}"))
+        log(f"Serving {site.url} with gunicorn and production settings")
+        with site.serving(OUTPUT / "server.log"):
+            log("axe-core, requests and screenshots in Chromium")
+            documents = check_in_browser(pages, site.url, results)
             log("Nu Html Checker")
             check_html(pages, documents, workdir, results)
             if not args.skip_lighthouse:
                 log("Lighthouse")
-                check_lighthouse(pages, base_url, workdir, results)
-        finally:
-            stop_server(server)
+                check_lighthouse(pages, site.url, workdir, results)
 
     columns = ["HTML", "axe", "budget"]
     if not args.skip_lighthouse:
-        columns += list(LIGHTHOUSE_MINIMUM)
+        columns += list(lighthouse.MINIMUM)
     print_table(pages, results, columns)
     failed = [page for page in pages if results[page.name].failed]
     for page in failed:

@@ -1,8 +1,10 @@
-"""Adds a local condition page to the audit's throw-away database, so that page type is audited too.
+"""Makes the audit's throw-away database look like a launched site.
 
-The demo content has none: a local page needs real local substance (the doorway guard sees to
-that), which only the practice can write. This sample exists only in the audit's database.
-Run through `manage.py shell`, after load_demo_content.
+The demo clinic is ticked "demo data to replace", which keeps it out of search engines; the audit
+judges clinic pages as they will be once launched, so its details are replaced here. And the demo
+content has no local condition page: one needs real local substance (the doorway guard sees to
+that), which only the practice can write, so a sample is added for that page type to be audited too.
+Both exist only in the audit's database. Run through `manage.py shell`, after load_demo_content.
 """
 
 from wagtail.rich_text import RichText
@@ -20,6 +22,12 @@ SAMPLE = (
     "those questions one by one, write home exercises around irregular shifts, and arrange imaging "
     "nearby so nobody waits weeks for results."
 )
+
+clinic = LocationPage.objects.get(slug="charleston")
+if clinic.is_placeholder:
+    clinic.street_address = "96 Jonathan Lucas Street"
+    clinic.is_placeholder = False
+    clinic.save_revision().publish()
 
 seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
 if not LocalConditionPage.objects.child_of(seed).exists():

@@ -57,7 +57,7 @@ class NoResultsReportView(ReportExportMixin, ReportView):
     header_icon = "search"
     index_url_name = "search_reports:no_results"
     index_results_url_name = "search_reports:no_results_results"
-    results_template_name = "search/no_results_report_results.html"
+    template_name = "search/no_results_report.html"
     any_permission_required = PAGE_WRITING_PERMISSIONS
     default_ordering = ("-misses", "query_string")
     export_filename = "searches-with-no-results"

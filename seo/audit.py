@@ -18,7 +18,7 @@ class AuditRow:
     page: Page
     title_tag: str
     meta_description: str
-    # Which image a share of the page shows: SOCIAL_IMAGE_OWN, SOCIAL_IMAGE_DEFAULT or SOCIAL_IMAGE_NONE.
+    # Which image a share of the page shows: SOCIAL_IMAGE_OWN, SOCIAL_IMAGE_DEFAULT or SOCIAL_IMAGE_CARD.
     social_image: str
     problems: list[str] = field(default_factory=list)
 
@@ -37,13 +37,13 @@ class AuditRow:
 
 SOCIAL_IMAGE_OWN = "The page's own"
 SOCIAL_IMAGE_DEFAULT = "The default (Settings → Practice)"
-SOCIAL_IMAGE_NONE = "None"
+SOCIAL_IMAGE_CARD = "A card drawn from the title"
 
 
 def social_image_source(page, practice):
     if page.social_image_id:
         return SOCIAL_IMAGE_OWN
-    return SOCIAL_IMAGE_DEFAULT if practice.default_social_image_id else SOCIAL_IMAGE_NONE
+    return SOCIAL_IMAGE_DEFAULT if practice.default_social_image_id else SOCIAL_IMAGE_CARD
 
 
 def is_reachable(page, parent):
@@ -80,8 +80,6 @@ def audit_live_pages():
             row.problems.append(
                 f"Meta description over {META_DESCRIPTION_BUDGET} characters ({len(row.meta_description)})"
             )
-        if row.social_image == SOCIAL_IMAGE_NONE:
-            row.problems.append("No social image (choose one on the page, or a default in Settings → Practice)")
         if not is_reachable(page, parents.get(page.path[: -page.steplen])):
             row.problems.append("Not reachable from any menu or index")
         row.problems.extend(page.seo_problems())

@@ -9,13 +9,17 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from seo.origin import public_origin
 from seo.titles import (
     DEFAULT_TITLE_TEMPLATE,
     META_DESCRIPTION_BUDGET,
     MIN_SUMMARY_IN_TEMPLATE,
+    TITLE_TAG_BUDGET,
     MetaDescription,
     render_template,
+    render_title,
     shorten,
+    title_with_name,
 )
 
 
@@ -64,6 +68,9 @@ class SeoMixin(models.Model):
     default_title_template = DEFAULT_TITLE_TEMPLATE
     # The schema.org type of the page's node in its JSON-LD graph.
     schema_type = "WebPage"
+    # The Open Graph type of the page: "website", or "article" for pages of advice that carry their
+    # published and modified times.
+    og_type = "website"
     # --- SEO fallbacks ---------------------------------------------------------------------
 
     def get_summary(self):
@@ -74,21 +81,22 @@ class SeoMixin(models.Model):
         location = self.get_location() or practice.primary_location
         return {
             "title": self.title,
+            "condition": self.title,
+            "brand": practice.brand,
             "practice": practice.practice_name,
             "city": location.city if location else "",
             "state": location.state if location else "",
             "summary": self.get_summary(),
         }
 
-    def get_title_tag(self, practice):
-        """The page's own title tag plus the practice name, else its page type's template."""
+    def get_title_tag(self, practice, budget=TITLE_TAG_BUDGET):
+        """The page's own title tag plus the brand when it fits, else its page type's template
+        (whose closing brand is left off past the budget)."""
         if self.seo_title:
-            if practice.practice_name in self.seo_title:
-                return self.seo_title
-            return f"{self.seo_title} | {practice.practice_name}"
+            return title_with_name(self.seo_title, practice.brand, budget)
         row = practice.templates_for(self)
         template = row.title_template if row else self.default_title_template
-        return render_template(template, self.template_variables(practice))
+        return render_title(template, self.template_variables(practice), budget=budget)
 
     def get_meta_description(self, practice=None):
         return self.meta_description(practice).text
@@ -145,8 +153,18 @@ class SeoMixin(models.Model):
     def is_indexable(self):
         return not self.noindex
 
+    def get_url_parts(self, request=None):
+        """Wagtail's (site id, root URL, path), with the root URL the configured origin (seo.origin):
+        every absolute address of the page (canonical, og:url, JSON-LD, sitemap) is written with it."""
+        parts = super().get_url_parts(request)
+        if parts is None:
+            return None
+        site_id, root_url, path = parts
+        return site_id, public_origin(root_url or ""), path
+
     def get_sitemap_urls(self, request=None):
-        if self.noindex or self.exclude_from_sitemap:
+        # Only pages that are their own canonical address, and may be listed, are in the sitemap.
+        if not self.is_indexable or self.exclude_from_sitemap or self.get_canonical_override(request):
             return []
         return super().get_sitemap_urls(request)
 

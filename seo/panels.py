@@ -8,7 +8,7 @@ from wagtail.admin.panels import Panel
 from wagtail.models import get_page_models
 
 from seo.models import SeoMixin, practice_settings
-from seo.titles import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
+from seo.titles import MAX_RENDERED_LENGTH, META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
 
 NO_DESCRIPTION_TEXT = "No meta description or summary: search engines will choose text from the page."
 
@@ -68,8 +68,11 @@ def search_preview(page, parent, request):
         "description": description.text,
         "url": _url(page, url_base, request),
         "url_base": url_base,
-        "practice_name": practice.practice_name,
-        "fallback_title": fallback.get_title_tag(practice),
+        "brand": practice.brand,
+        "title_budget": TITLE_TAG_BUDGET,
+        # With and without the closing brand: the script chooses as the title grows or shrinks.
+        "fallback_title": fallback.get_title_tag(practice, budget=MAX_RENDERED_LENGTH),
+        "fallback_title_short": fallback.get_title_tag(practice, budget=0),
         "fallback_description": fallback.get_meta_description(practice),
         "counters": [
             _counter("title", "Title tag", title_tag, TITLE_TAG_BUDGET),

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from seo.origin import public_origin
+
 SCHEMA = "https://schema.org"
 LANGUAGE = "en-US"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-# The size Open Graph recommends: large previews on Facebook, LinkedIn and X.
-SOCIAL_IMAGE_FILTER = "fill-1200x630"
+# What the practice and its clinics practise, as schema.org's MedicalSpecialty values.
+MEDICAL_SPECIALTIES = [f"{SCHEMA}/Musculoskeletal"]
 
 
 @dataclass
@@ -54,25 +56,16 @@ def organization_node(ctx, location):
         "name": ctx.practice.practice_name,
         "url": f"{ctx.root_url}/",
         "telephone": ctx.practice.main_phone_e164 or ctx.practice.main_phone,
+        "medicalSpecialty": MEDICAL_SPECIALTIES,
     }
-    if location is not None:
+    # A clinic still holding demo data to replace (shows_details false) lends the practice no address.
+    if location is not None and getattr(location, "shows_details", True):
         node["address"] = location.postal_address()
     if ctx.practice.logo_id:
         node["logo"] = ctx.absolute(ctx.practice.logo.get_rendition("width-400").url)
     if ctx.practice.same_as_list:
         node["sameAs"] = ctx.practice.same_as_list
     return node
-
-
-def image_node(ctx, image):
-    """The image shared for the page, as the ImageObject its og:image shows."""
-    rendition = image.get_rendition(SOCIAL_IMAGE_FILTER)
-    return {
-        "@type": "ImageObject",
-        "url": ctx.absolute(rendition.url),
-        "width": rendition.width,
-        "height": rendition.height,
-    }
 
 
 def breadcrumb_node(ctx, page):
@@ -86,10 +79,11 @@ def breadcrumb_node(ctx, page):
     return {"@type": "BreadcrumbList", "@id": ctx.breadcrumb_id, "itemListElement": items}
 
 
-def build_graph(page, request, practice, canonical_url, description, location):
+def build_graph(page, request, practice, canonical_url, description, location, image=None):
+    """The page's graph; `image` is what a share of it shows (seo.social_card.share_image)."""
     # The request's site is already known (and cached on the request) while a page is served.
     site = Site.find_for_request(request) if request is not None else page.get_site()
-    root_url = site.root_url if site else ""
+    root_url = public_origin(site.root_url if site else "")
     ctx = GraphContext(request=request, practice=practice, root_url=root_url, page_url=canonical_url)
     page_node = {
         "@type": page.schema_type,
@@ -103,9 +97,16 @@ def build_graph(page, request, practice, canonical_url, description, location):
     }
     if description:
         page_node["description"] = description
-    image = practice.social_image_for(page)
     if image:
-        page_node["image"] = image_node(ctx, image)
+        page_node["image"] = {
+            "@type": "ImageObject",
+            "url": image["url"],
+            "width": image["width"],
+            "height": image["height"],
+        }
+    published = page.first_published_at
+    if published:
+        page_node["datePublished"] = published.isoformat()
     modified = page.last_published_at or page.latest_revision_created_at
     if modified:
         page_node["dateModified"] = modified.isoformat()

@@ -14,13 +14,15 @@ from django.core.exceptions import ValidationError
 
 TEMPLATE_VARIABLES = {
     "title": "the page title",
-    "practice": "the practice's name",
+    "condition": "the condition the page is about (a local page's main condition), else the title",
+    "brand": "the practice's short name, e.g. SC Sports Medicine",
+    "practice": "the practice's full name",
     "city": "the town of the page's clinic (or the primary clinic)",
     "state": "its two-letter state",
     "summary": "the page's summary",
 }
 
-DEFAULT_TITLE_TEMPLATE = "{title} | {practice}"
+DEFAULT_TITLE_TEMPLATE = "{title} | {brand}"
 
 # What search engines show of a title tag and a meta description, in characters.
 TITLE_TAG_BUDGET = 60
@@ -82,6 +84,26 @@ def _pieces(template):
     return pieces
 
 
+def _usable_pieces(template, variables, fallback):
+    """The pieces of the template, or of the fallback when the template cannot be filled in; the
+    page title alone when neither can."""
+    pieces = _pieces(template)
+    usable = pieces is not None and all(variables.get(name) for _, name in pieces if name is not None)
+    if usable:
+        return pieces
+    if fallback is not None:
+        return _usable_pieces(fallback, variables, fallback=None)
+    return [("", "title")]
+
+
+def _fill(pieces, variables):
+    text = "".join(literal + (str(variables.get(name) or "") if name else "") for literal, name in pieces)
+    text = " ".join(text.split())
+    if len(text) > MAX_RENDERED_LENGTH:
+        text = text[: MAX_RENDERED_LENGTH - 1].rstrip() + "…"
+    return text
+
+
 def render_template(template, variables, fallback=DEFAULT_TITLE_TEMPLATE):
     """Fill in a template. Never raises, whatever the database holds.
 
@@ -90,17 +112,37 @@ def render_template(template, variables, fallback=DEFAULT_TITLE_TEMPLATE):
     or names an unknown variable, which validation refuses but an older or hand-edited row may
     hold; should there be no usable fallback either, the page title is used alone.
     """
-    pieces = _pieces(template)
-    usable = pieces is not None and all(variables.get(name) for _, name in pieces if name is not None)
-    if not usable and fallback is not None:
-        return render_template(fallback, variables, fallback=None)
-    if pieces is None:
-        pieces = [("", "title")]
-    text = "".join(literal + (str(variables.get(name) or "") if name else "") for literal, name in pieces)
-    text = " ".join(text.split())
-    if len(text) > MAX_RENDERED_LENGTH:
-        text = text[: MAX_RENDERED_LENGTH - 1].rstrip() + "…"
-    return text
+    return _fill(_usable_pieces(template, variables, fallback), variables)
+
+
+# What may stand before a closing {brand} or {practice}: " | {brand}", " – {practice}".
+NAME_SEPARATORS = ("|", "–", "—", "-", "·", ":")
+NAME_VARIABLES = {"brand", "practice"}
+
+
+def _without_closing_name(pieces):
+    """The pieces without a closing separator and name ("… | {brand}"); None when there is none."""
+    if len(pieces) < 2 or pieces[-1][1] not in NAME_VARIABLES or pieces[-1][0].strip() not in NAME_SEPARATORS:
+        return None
+    return pieces[:-1]
+
+
+def render_title(template, variables, fallback=DEFAULT_TITLE_TEMPLATE, budget=TITLE_TAG_BUDGET):
+    """A title tag from a template: render_template(), except that a closing "| {brand}" (or
+    {practice}) is left off when the whole would run past the budget. Words are never cut: a title
+    that is still too long is left whole, for the editor's counter and the SEO audit to report."""
+    pieces = _usable_pieces(template, variables, fallback)
+    text = _fill(pieces, variables)
+    shorter = _without_closing_name(pieces) if len(text) > budget else None
+    return _fill(shorter, variables) if shorter else text
+
+
+def title_with_name(own_title, name, budget=TITLE_TAG_BUDGET):
+    """An editor's own title tag, followed by "| name" when that fits within the budget."""
+    if not name or name in own_title:
+        return own_title
+    branded = f"{own_title} | {name}"
+    return branded if len(branded) <= budget else own_title
 
 
 def shorten(text, limit):

@@ -3,11 +3,37 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from ops.exports import ReportExportMixin
 from ops.permissions import PAGE_WRITING_PERMISSIONS, may_write_pages, page_permission_policy
 from seo.audit import audit_live_pages
+
+
+class AuditPageColumn(TitleColumn):
+    """The page's title, linked to its editor, with its type beneath."""
+
+    cell_template_name = "seo/admin/audit_page_cell.html"
+
+    def get_link_url(self, instance, parent_context):
+        return reverse("wagtailadmin_pages:edit", args=[instance.page.pk])
+
+
+class TextLengthColumn(Column):
+    """Text with its length in characters, the figure search engines hold against a budget."""
+
+    empty_value_display = "—"
+
+    def get_value(self, instance):
+        text = super().get_value(instance)
+        return f"{text} ({len(text)})" if text else ""
+
+
+class ProblemsColumn(Column):
+    """One line per problem found, or "None"."""
+
+    cell_template_name = "seo/admin/audit_problems_cell.html"
 
 
 class SEOAuditView(ReportExportMixin, ReportView):
@@ -17,7 +43,13 @@ class SEOAuditView(ReportExportMixin, ReportView):
     header_icon = "search"
     index_url_name = "seo_audit"
     index_results_url_name = "seo_audit_results"
-    results_template_name = "seo/admin/seo_audit_results.html"
+    columns = [
+        AuditPageColumn("title", label="Page"),
+        TextLengthColumn("title_tag", label="Title tag"),
+        TextLengthColumn("meta_description", label="Meta description"),
+        ProblemsColumn("problems", label="Problems"),
+    ]
+    no_results_message = "There are no live pages yet."
     permission_policy = page_permission_policy()
     any_permission_required = PAGE_WRITING_PERMISSIONS
     export_filename = "seo-audit"

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     # anything reads them; the page cache answers before anything that could touch the database
     # (sessions, authentication).
     "ops.health.HealthCheckMiddleware",
+    "seo.middleware.CanonicalHostMiddleware",
     "ops.limits.RequestLimitsMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",

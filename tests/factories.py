@@ -155,3 +155,12 @@ def form_question_rows(page):
         }
         for order, field in enumerate(page.form_fields.all())
     ]
+
+
+def launch_demo_clinic():
+    """The demo clinic with its demo data replaced (as a practice does before going live)."""
+    clinic = LocationPage.objects.get(slug="charleston")
+    clinic.street_address = "96 Jonathan Lucas Street"
+    clinic.is_placeholder = False
+    clinic.save_revision().publish()
+    return LocationPage.objects.get(pk=clinic.pk)

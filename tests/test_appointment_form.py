@@ -154,7 +154,12 @@ class AppointmentFormPageTests(WagtailPageTestCase):
         cases = [
             ("name", {"name": ""}, "id_name", "Fill in “Name”."),
             ("phone", {"phone": ""}, "id_phone", "Fill in “Phone”."),
-            ("phone", {"phone": "555-01"}, "id_phone", "Enter a phone number with its area code, like (843) 555-0100."),
+            (
+                "phone",
+                {"phone": "555-01"},
+                "id_phone",
+                "Enter a US phone number with its area code, like (843) 555-0100.",
+            ),
             ("email", {"email": "jane@"}, "id_email", "Enter a valid email address."),
             (
                 "preferred_clinic",

@@ -12,6 +12,7 @@ from conditions.models import ConditionPage, LocalConditionPage
 from home.models import PracticeSettings
 from locations.models import LocationPage
 from tests import factories
+from tests.jsonld import check_graph, graph_from, nodes_by_type, schema_problems
 from tests.test_medical_review import make_user
 
 LOCAL_STORY = (
@@ -229,11 +230,40 @@ class LocalConditionPageTests(WagtailPageTestCase):
         self.client.logout()
         html = BeautifulSoup(self.client.get(page.url).content, "html.parser")
         self.assertEqual(html.find("meta", attrs={"name": "robots"})["content"], "noindex, follow")
-        self.assertEqual(html.find("link", rel="canonical")["href"], f"http://testserver{self.seed.url}")
+        self.assertEqual(html.find("link", rel="canonical")["href"], f"http://testserver{page.url}")
         self.assertNotIn("/thin/", self.client.get("/sitemap.xml").content.decode())
         self.assertNotIn(
             'href="/conditions/sciatica-back-spasms/thin/"', self.client.get(self.seed.url).content.decode()
         )
+
+
+class LocalPageSignalsTests(WagtailPageTestCase):
+    """What a local page tells search engines: a town-targeted title and a MedicalWebPage about the
+    main page's condition, naming its clinic."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+        cls.clinic = add_mount_pleasant_clinic(treats=[cls.seed])
+        cls.page = make_local_page(cls.seed, "Back Spasm Care in Mount Pleasant", LOCAL_STORY, cls.clinic)
+
+    def test_title_names_the_condition_and_the_clinics_town(self):
+        html = BeautifulSoup(self.client.get(self.page.url).content, "html.parser")
+        self.assertEqual(html.title.get_text(), "Sciatica / Back Spasms Care in Mount Pleasant, SC")
+        self.assertEqual(html.find("meta", property="og:type")["content"], "article")
+
+    def test_graph_is_a_medical_web_page_about_the_main_condition_naming_its_clinic(self):
+        graph = graph_from(self.client.get(self.page.url))
+        check_graph(self, graph)
+        [webpage] = nodes_by_type(graph, "MedicalWebPage")
+        [condition] = nodes_by_type(graph, "MedicalCondition")
+        [clinic] = nodes_by_type(graph, "MedicalClinic")
+        self.assertEqual(condition["@id"], f"http://testserver{self.seed.url}#condition")
+        self.assertEqual(condition["name"], "Sciatica / Back Spasms")
+        self.assertEqual(webpage["about"], {"@id": condition["@id"]})
+        self.assertEqual(webpage["mentions"], [{"@id": clinic["@id"]}])
+        self.assertEqual(clinic["address"]["addressLocality"], "Mount Pleasant")
+        self.assertEqual(schema_problems(graph), [])
 
 
 class CrossLinkTests(WagtailPageTestCase):
@@ -316,22 +346,24 @@ class MovingLocalPagesTests(WagtailPageTestCase):
         )
         self.assertIn(f'href="{moved.url}"', self.client.get(self.knee.url).content.decode())
 
-    def test_a_moved_page_is_judged_against_its_new_parent_and_siblings(self):
+    def test_the_same_clinic_text_under_two_conditions_fails_both_and_a_move_says_so(self):
         self.treat_knee_pain_at_the_clinic()
-        sibling = make_local_page(self.knee, "Knee Care in Mount Pleasant", LOCAL_STORY + " Knees too.", self.clinic)
         old_url = self.page.url
         self.client.logout()
-        # Visited before the move, so that the page cache holds each of them.
-        for url in (old_url, sibling.url):
-            self.assertEqual(robots_and_canonical(self.client, url), ("index, follow", f"http://testserver{url}"))
+        self.assertEqual(robots_and_canonical(self.client, old_url), ("index, follow", f"http://testserver{old_url}"))
         self.assertIn(f'href="{old_url}"', self.client.get(self.seed.url).content.decode())
-        self.assertIn(f'href="{sibling.url}"', self.client.get(self.knee.url).content.decode())
-        self.assertIn(sibling.url, self.client.get("/sitemap.xml").content.decode())
+        # The same story under another condition: a doorway, wherever it stands in the tree.
+        sibling = make_local_page(self.knee, "Knee Care in Mount Pleasant", LOCAL_STORY + " Knees too.", self.clinic)
+        for url in (old_url, sibling.url):
+            # One signal: not indexed, and its own canonical address (not another page's).
+            self.assertEqual(robots_and_canonical(self.client, url), ("noindex, follow", f"http://testserver{url}"))
+        self.assertNotIn(f'href="{old_url}"', self.client.get(self.seed.url).content.decode())
+        self.assertNotIn(sibling.url, self.client.get("/sitemap.xml").content.decode())
 
         self.client.force_login(self.user)
         warning = re.compile(
             "^Under “Knee Pain”, “Back Spasm Care in Mount Pleasant” fails the local-page check: search engines "
-            "are asked not to index it and to read “Knee Pain” instead. Its text is [0-9]+% the same as “Knee "
+            "are asked not to index it. Its text is [0-9]+% the same as “Knee "
             r"Care in Mount Pleasant” \(at most 35% is allowed\)\. Rewrite it rather than copying\.$"
         )
         # Before the editor confirms the move, and with the confirmation once it is done.
@@ -343,10 +375,8 @@ class MovingLocalPagesTests(WagtailPageTestCase):
         self.assertEqual(moved.get_parent().pk, self.knee.pk)
 
         self.client.logout()
-        knee_url = f"http://testserver{self.knee.url}"
-        # Each is now a near-copy of the other: both are hidden and point to the condition page.
         for url in (moved.url, sibling.url):
-            self.assertEqual(robots_and_canonical(self.client, url), ("noindex, follow", knee_url))
+            self.assertEqual(robots_and_canonical(self.client, url), ("noindex, follow", f"http://testserver{url}"))
         sitemap = self.client.get("/sitemap.xml").content.decode()
         self.assertNotIn(moved.url, sitemap)
         self.assertNotIn(sibling.url, sitemap)

@@ -10,7 +10,8 @@ from wagtail.models import Workflow
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from conditions.models import ConditionIndexPage, ConditionPage, ReviewerProfile, add_months
+from conditions.models import ConditionIndexPage, ConditionPage
+from conditions.review import ReviewerProfile, add_months
 from tests import factories
 
 

@@ -1,4 +1,5 @@
-"""The admin reports editors act on: links from each row, and exports offered as buttons with dated names."""
+"""The admin reports editors act on: links from each row, what an empty report says, and exports offered as
+buttons with dated names."""
 
 import datetime
 from unittest import mock
@@ -10,10 +11,11 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
 from wagtail.test.utils import WagtailTestUtils
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from conditions.models import ConditionIndexPage
+from conditions.models import ConditionIndexPage, ConditionPage
 from search.models import QueryDailyMisses
 from tests import factories
 
@@ -152,3 +154,20 @@ class ReportExportTests(ReportTestData, WagtailTestUtils, TestCase):
         export = self.client.get(f"{NO_RESULTS_URL}results/?ordering=query_string&export=csv")
         self.assertEqual(export["Content-Type"], "text/csv")
         self.assertIn("acl tear", b"".join(export.streaming_content).decode())
+
+
+class EmptyReportTests(ReportTestData, WagtailTestUtils, TestCase):
+    def test_each_report_says_what_it_has_nothing_to_list_of(self):
+        Page.objects.update(live=False)
+        ConditionPage.objects.update(next_review_due=timezone.localdate() + datetime.timedelta(days=365))
+        QueryDailyMisses.objects.all().delete()
+        self.client.force_login(self.editor)
+        for url, message in [
+            ("/admin/reports/seo-audit/", "There are no live pages yet."),
+            ("/admin/reports/due-for-review/", "No condition page is due for medical review in the next 30 days."),
+            (NO_RESULTS_URL, "Every search in the last 30 days found at least one page."),
+        ]:
+            with self.subTest(url=url):
+                listing = soup(self.client.get(url)).select_one("#listing-results")
+                self.assertIsNone(listing.table)
+                self.assertEqual(listing.get_text(" ", strip=True), message)

@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -27,6 +28,8 @@ def production_environment(**overrides):
         CSRF_TRUSTED_ORIGINS="https://www.scsportsmed.example",
         WAGTAILADMIN_BASE_URL="https://www.scsportsmed.example",
         REDIS_URL="redis://127.0.0.1:6379/3",
+        # A deployment before its first migrate: checks that read content find no tables.
+        DATABASE_URL=f"sqlite:///{tempfile.gettempdir()}/deploy-check-{os.getpid()}.sqlite3",
     )
     environment.update(overrides)
     return environment

@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from home.phone import format_phone, normalise_phone
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,17 +42,3 @@ def test_sqlite_is_tuned_for_concurrent_writes(settings):
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
-
-
-@pytest.mark.parametrize(
-    ("raw", "e164", "shown"),
-    [
-        ("(843) 555-0100", "+18435550100", "(843) 555-0100"),
-        ("843.555.0100", "+18435550100", "(843) 555-0100"),
-        ("+1 843 555 0100", "+18435550100", "(843) 555-0100"),
-        ("555-0100", "", ""),
-    ],
-)
-def test_phone_numbers_are_normalised_and_formatted(raw, e164, shown):
-    assert normalise_phone(raw) == e164
-    assert format_phone(e164) == shown

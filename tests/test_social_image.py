@@ -5,12 +5,15 @@ import io
 
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.urls import reverse
+from PIL import Image
 
 from conditions.models import ConditionIndexPage
 from home.models import PracticeSettings
 from tests import factories
+from tests.factories import publish_change
 from tests.jsonld import check_graph, graph_from, nodes_by_type
 
 ROOT = "http://testserver"
@@ -115,12 +118,22 @@ class NoDefaultSocialImageTests(TestCase):
         cls.seed = factories.load_demo_site()
         cls.admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
 
-    def test_a_page_without_any_image_has_none_and_the_audit_says_where_to_set_one(self):
-        tags = social_tags(self.client.get(self.seed.url))
-        self.assertNotIn("og:image", tags)
-        self.assertEqual(tags["twitter:card"], "summary")
-        self.assertNotIn("image", nodes_by_type(graph_from(self.client.get(self.seed.url)), "MedicalWebPage")[0])
+    def test_a_page_without_any_image_is_shared_with_a_card_drawn_from_its_title(self):
+        response = self.client.get(self.seed.url)
+        tags = social_tags(response)
+        self.assertEqual(tags["twitter:card"], "summary_large_image")
+        self.assertEqual((tags["og:image:width"], tags["og:image:height"]), ("1200", "630"))
+        self.assertEqual(tags["og:image:alt"], self.seed.title)
+        node_image = nodes_by_type(graph_from(response), "MedicalWebPage")[0]["image"]
+        self.assertEqual(node_image["url"], tags["og:image"])
+        # The card is a real 1200 × 630 PNG in the media storage, drawn once for the title.
+        path = tags["og:image"].removeprefix("http://testserver/media/")
+        with default_storage.open(path) as card, Image.open(card) as picture:
+            self.assertEqual((picture.format, picture.size), ("PNG", (1200, 630)))
+        self.assertEqual(social_tags(self.client.get(self.seed.url))["og:image"], tags["og:image"])
+        publish_change(self.seed, title="Sciatica")
+        self.assertNotEqual(social_tags(self.client.get(self.seed.url))["og:image"], tags["og:image"])
         self.client.force_login(self.admin)
-        row = audit_rows(self.client)["Sciatica / Back Spasms"]
-        self.assertEqual(row["Social image"], "None")
-        self.assertIn("No social image (choose one on the page, or a default in Settings → Practice)", row["Problems"])
+        row = audit_rows(self.client)["Sciatica"]
+        self.assertEqual(row["Social image"], "A card drawn from the title")
+        self.assertNotIn("social image", row["Problems"])

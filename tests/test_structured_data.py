@@ -4,7 +4,7 @@ from bs4 import BeautifulSoup
 from django.test import TestCase
 
 from conditions.models import ConditionPage
-from locations.models import LocationPage, SpecialHours
+from locations.models import SpecialHours
 from tests import factories
 from tests.jsonld import check_graph, graph_from, nodes_by_type
 
@@ -20,7 +20,8 @@ class StructuredDataTests(TestCase):
         # As approval through the Medical review workflow records it.
         cls.seed.reviewed_content_digest = cls.seed.medical_content_digest()
         cls.seed.save_revision().publish()
-        cls.clinic = LocationPage.objects.get(slug="charleston")
+        cls.clinic = factories.launch_demo_clinic()
+        cls.seed.refresh_from_db()
         SpecialHours.objects.create(
             location=cls.clinic,
             name="Christmas",
@@ -107,7 +108,7 @@ class StructuredDataTests(TestCase):
             clinic["address"],
             {
                 "@type": "PostalAddress",
-                "streetAddress": "100 Example Street (placeholder)",
+                "streetAddress": "96 Jonathan Lucas Street",
                 "addressLocality": "Charleston",
                 "addressRegion": "SC",
                 "postalCode": "29401",
@@ -119,7 +120,21 @@ class StructuredDataTests(TestCase):
         self.assertEqual(clinic["parentOrganization"], {"@id": f"{ROOT}/#organization"})
         self.assertIs(clinic["isAcceptingNewPatients"], True)
         self.assertEqual(clinic["url"], f"{ROOT}/locations/charleston/")
-        self.assertIn({"@type": "City", "name": "Mount Pleasant"}, clinic["areaServed"])
+        self.assertIn(
+            {
+                "@type": "City",
+                "name": "Mount Pleasant",
+                "containedInPlace": {"@type": "State", "name": "South Carolina"},
+            },
+            clinic["areaServed"],
+        )
+        # The brand and the clinic, as its Business Profile names it; what it practises; a map link.
+        self.assertEqual(clinic["name"], "SC Sports Medicine – Charleston Clinic")
+        self.assertEqual(clinic["medicalSpecialty"], ["https://schema.org/Musculoskeletal"])
+        self.assertEqual(
+            clinic["hasMap"],
+            "https://www.google.com/maps/search/?api=1&query=96+Jonathan+Lucas+Street%2C+Charleston%2C+SC+29401",
+        )
         hours = clinic["openingHoursSpecification"]
         monday = [h for h in hours if h.get("dayOfWeek") == "https://schema.org/Monday"]
         self.assertEqual([(h["opens"], h["closes"]) for h in monday], [("08:00", "12:00"), ("13:00", "17:00")])
@@ -131,7 +146,7 @@ class StructuredDataTests(TestCase):
         # Visible on the page: the address, the formatted phone as a tel: link, the hours and the closure.
         html = BeautifulSoup(response.content, "html.parser")
         main_text = html.find("main").get_text(" ")
-        self.assertIn("100 Example Street (placeholder)", main_text)
+        self.assertIn("96 Jonathan Lucas Street", main_text)
         self.assertEqual(html.find("main").find("a", href="tel:+18435550100").get_text(), "(843) 555-0100")
         self.assertIn("8:00 AM", main_text)
         self.assertIn("Christmas", main_text)

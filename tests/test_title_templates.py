@@ -16,6 +16,7 @@ from seo.titles import MAX_RENDERED_LENGTH, META_DESCRIPTION_BUDGET, shorten
 from tests import factories
 
 PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
+BRAND = "SC Sports Medicine"
 PLAIN_ONLY = "Only plain variables like {title} are allowed"
 # The condition page as the demo site builds it is about 16 kB; a title blown up by a format spec
 # made it megabytes.
@@ -40,6 +41,7 @@ class SavingATitleTemplateTests(TestCase):
         data = nested_form_data(
             {
                 "practice_name": PRACTICE,
+                "brand_name": BRAND,
                 "main_phone": "(843) 555-0100",
                 "logo": "",
                 "same_as": "",
@@ -66,7 +68,7 @@ class SavingATitleTemplateTests(TestCase):
         self.assertFalse(TitleTemplate.objects.exists())
         self.client.logout()
         title, _ = head(self.client.get(self.seed.url))
-        self.assertEqual(title, f"Sciatica / Back Spasms Treatment in Charleston, SC | {PRACTICE}")
+        self.assertEqual(title, "Sciatica / Back Spasms Treatment in Charleston, SC")
 
     def test_admin_saves_a_plain_template(self):
         response = self.post_settings("{title} care in {city} | {practice}")
@@ -74,7 +76,8 @@ class SavingATitleTemplateTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.client.logout()
         title, _ = head(self.client.get(self.seed.url))
-        self.assertEqual(title, f"Sciatica / Back Spasms care in Charleston | {PRACTICE}")
+        # Over 60 characters with the practice name: the name is left off.
+        self.assertEqual(title, "Sciatica / Back Spasms care in Charleston")
 
     def test_format_specs_and_conversions_are_refused_in_both_fields(self):
         templates = ["{title:>10}", "{title:x>999999999} | {practice}", "{title!r}", "{city!s:^9}", "{title:{city}}"]
@@ -92,7 +95,7 @@ class SavingATitleTemplateTests(TestCase):
             ("{title | {practice}", "The braces do not match"),
             ("{title}}", "The braces do not match"),
             ("{title!}", "The braces do not match"),
-            ("{title} in {town}", "Unknown variable {town}. Use only: {title}, {practice}"),
+            ("{title} in {town}", "Unknown variable {town}. Use only: {title}, {condition}, {brand}, {practice}"),
             ("{title.__class__}", "Unknown variable {title.__class__}"),
             ("{title[0]}", "Unknown variable {title[0]}"),
             ("{} | {0}", "Unknown variables {}, {0}"),
@@ -119,7 +122,7 @@ class TemplatesThatSkippedValidationTests(TestCase):
         cls.seed = factories.load_demo_site()
         cls.practice = PracticeSettings.load()
 
-    def store(self, title_template="{title} | {practice}", description_template=""):
+    def store(self, title_template="{title} | {brand}", description_template=""):
         row = TitleTemplate.objects.create(
             settings=self.practice, page_type="conditions.conditionpage", title_template="{title}"
         )
@@ -135,19 +138,19 @@ class TemplatesThatSkippedValidationTests(TestCase):
         return head(response)
 
     def test_a_huge_format_spec_is_ignored(self):
-        self.store("{title:x>999999999} | {practice}")
+        self.store("{title:x>999999999} | {brand}")
         title, _ = self.visit()
-        self.assertEqual(title, f"Sciatica / Back Spasms | {PRACTICE}")
+        self.assertEqual(title, f"Sciatica / Back Spasms | {BRAND}")
 
     def test_a_padding_spec_does_not_pad_the_page(self):
-        self.store("{title:x>2000000} | {practice:.3}")
+        self.store("{title:x>2000000} | {brand:.3}")
         title, _ = self.visit()
-        self.assertEqual(title, f"Sciatica / Back Spasms | {PRACTICE}")
+        self.assertEqual(title, f"Sciatica / Back Spasms | {BRAND}")
 
     def test_a_conversion_is_ignored(self):
-        self.store("{title!r} in {city!a:>40} | {practice}")
+        self.store("{title!r} in {city!a:>40} | {brand}")
         title, _ = self.visit()
-        self.assertEqual(title, f"Sciatica / Back Spasms in Charleston | {PRACTICE}")
+        self.assertEqual(title, f"Sciatica / Back Spasms in Charleston | {BRAND}")
 
     def test_a_format_spec_in_the_description_template_is_ignored(self):
         self.store(description_template="{summary:x>2000000}")
@@ -155,12 +158,12 @@ class TemplatesThatSkippedValidationTests(TestCase):
         self.assertEqual(description, shorten(self.seed.summary, META_DESCRIPTION_BUDGET))
 
     def test_a_malformed_or_unknown_template_falls_back_to_title_and_practice(self):
-        for template in ["{title | {practice}", "{title}} | {practice}", "{title.__class__}", "{0} | {practice}"]:
+        for template in ["{title | {brand}", "{title}} | {brand}", "{title.__class__}", "{0} | {brand}"]:
             with self.subTest(template=template):
                 TitleTemplate.objects.all().delete()
                 self.store(template)
                 title, _ = self.visit()
-                self.assertEqual(title, f"Sciatica / Back Spasms | {PRACTICE}")
+                self.assertEqual(title, f"Sciatica / Back Spasms | {BRAND}")
 
     def test_a_malformed_description_template_falls_back_to_the_summary(self):
         self.store(description_template="{summary")

@@ -68,13 +68,14 @@ def conditions_index(context):
 def phone_link(number, css_class="", prefix=""):
     """A telephone link: `{% phone_link practice.main_phone %}` → <a href="tel:+18435550100">(843) 555-0100</a>.
 
-    Takes the number as stored anywhere (formatted or E.164). With `prefix` ("Call "), the number
-    is kept on one line after it. A number that is not a North American one is shown as it is.
+    Takes the number as stored (see home/phone.py) or typed any other way. With `prefix` ("Call "),
+    the number is kept on one line after it. A number that is not a North American one is shown
+    as it is, without a link.
     """
     e164 = normalise_phone(number)
-    shown = format_phone(e164) or (number or "")
     if not e164:
-        return shown
+        return number or ""
+    shown = format_phone(e164)
     text = format_html('{}<span class="nowrap">{}</span>', prefix, shown) if prefix else shown
     if css_class:
         return format_html('<a class="{}" href="tel:{}">{}</a>', css_class, e164, text)

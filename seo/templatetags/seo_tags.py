@@ -3,7 +3,10 @@
 from django import template
 
 from seo.models import practice_settings
-from seo.structured_data import SOCIAL_IMAGE_FILTER, build_graph, to_script_json
+from seo.origin import public_origin
+from seo.social_card import share_image
+from seo.structured_data import build_graph, to_script_json
+from seo.titles import title_with_name
 
 register = template.Library()
 
@@ -17,31 +20,25 @@ def page_meta(context, page=None):
         # Views that are not pages (search results, errors) are never indexed.
         title = context.get("page_title")
         return {
-            "title": f"{title} | {practice.practice_name}" if title else practice.practice_name,
+            "title": title_with_name(title, practice.brand) if title else practice.practice_name,
             "robots": "noindex, follow",
         }
     description = page.get_meta_description(practice)
     full_url = page.get_full_url(request)
     canonical = page.get_canonical_override(request) or full_url
-    social_image = practice.social_image_for(page)
-    image = social_image or practice.logo
+    image = share_image(page, practice, public_origin(page.get_site().root_url))
     meta = {
         "title": page.get_title_tag(practice),
         "description": description,
         "canonical": canonical,
         "url": full_url,
         "robots": "index, follow" if page.is_indexable else "noindex, follow",
+        "og_type": page.og_type,
+        "published": page.first_published_at,
+        "modified": page.last_published_at,
         "json_ld": to_script_json(
-            build_graph(page, request, practice, full_url, description, location=practice.primary_location)
+            build_graph(page, request, practice, canonical, description, practice.primary_location, image)
         ),
+        "image": image,
     }
-    if image:
-        rendition = image.get_rendition(SOCIAL_IMAGE_FILTER if social_image else "width-600")
-        site_root = page.get_site().root_url
-        meta["image"] = {
-            "url": f"{site_root}{rendition.url}" if rendition.url.startswith("/") else rendition.url,
-            "width": rendition.width,
-            "height": rendition.height,
-            "alt": rendition.alt,
-        }
     return meta

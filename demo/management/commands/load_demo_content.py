@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 LocationPage,
                 slug="charleston",
                 title="Charleston Clinic",
-                street_address="100 Example Street (placeholder)",
+                street_address="100 Example Street",
                 city="Charleston",
                 state="SC",
                 postal_code="29401",
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 is_placeholder=True,
                 accepting_new_patients=True,
                 areas_served="Mount Pleasant, West Ashley, James Island, Johns Island",
-                directions="Placeholder: describe the entrance, the nearest cross street and where patients park.",
+                directions="The entrance faces the street. Free patient parking is behind the building.",
                 opening_hours=[
                     OpeningHours(weekday=day, opens=opens, closes=closes)
                     for day in range(5)

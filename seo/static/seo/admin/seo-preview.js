@@ -48,7 +48,8 @@
     }
 
     const data = preview.dataset;
-    const practice = data.practiceName;
+    const brand = data.brand;
+    const titleBudget = Number(data.titleBudget);
     const url = preview.querySelector("[data-seo-preview-url]");
     const title = preview.querySelector("[data-seo-preview-title]");
     const description = preview.querySelector("[data-seo-preview-description]");
@@ -57,13 +58,18 @@
       counters[counter.dataset.seoCounter] = counter;
     });
 
-    // Mirrors BasePage.get_title_tag and get_meta_description.
+    // Mirrors SeoMixin.get_title_tag (seo/titles.py: render_title, title_with_name) and
+    // get_meta_description: the brand closes a title only while the title fits the budget.
     function update() {
       const pageTitle = clean(fields.title.value) || TITLE_PLACEHOLDER;
       const seoTitle = fields.seoTitle.value.trim();
       let titleTag = fill(data.fallbackTitle, pageTitle);
+      if (titleTag.length > titleBudget && data.fallbackTitleShort) {
+        titleTag = fill(data.fallbackTitleShort, pageTitle);
+      }
       if (seoTitle) {
-        titleTag = seoTitle.includes(practice) ? seoTitle : `${seoTitle} | ${practice}`;
+        const branded = `${seoTitle} | ${brand}`;
+        titleTag = !brand || seoTitle.includes(brand) || branded.length > titleBudget ? seoTitle : branded;
       }
       const metaDescription =
         fields.searchDescription.value.trim() || fill(data.fallbackDescription, pageTitle);

@@ -1,0 +1,100 @@
+"""The blocks about care: how the condition is treated, and when to see a doctor."""
+
+from wagtail import blocks
+
+from conditions.blocks.shared import GROUP_CARE, INLINE_RICH_TEXT_FEATURES, PREVIEW_TEMPLATE, described_things
+
+TREATMENT_KINDS = [
+    ("home_care", "Home care"),
+    ("medication", "Medication"),
+    ("physical_therapy", "Physical therapy"),
+    ("injection", "Injection"),
+    ("surgery", "Surgery"),
+    ("other", "Other"),
+]
+
+
+class TreatmentOptionValue(blocks.StructValue):
+    def kind_label(self):
+        return dict(TREATMENT_KINDS).get(self.get("kind"), "Other")
+
+
+class TreatmentOptionBlock(blocks.StructBlock):
+    """One way the condition is treated."""
+
+    name = blocks.CharBlock(max_length=100, help_text="e.g. “Physical therapy”.")
+    kind = blocks.ChoiceBlock(choices=TREATMENT_KINDS, default="other")
+    explanation = blocks.TextBlock(help_text="When this option is used and what it involves.")
+
+    class Meta:
+        icon = "plus-inverse"
+        label = "Treatment option"
+        label_format = "{name} ({kind})"
+        value_class = TreatmentOptionValue
+        template = "blocks/treatment_option_block.html"
+        description = "A named treatment, its kind and when it is used."
+        preview_value = {"name": "Massage", "kind": "physical_therapy", "explanation": "Loosens the tight muscle."}
+
+
+class TreatmentBlock(blocks.StructBlock):
+    """How the condition is treated, from home care to surgery."""
+
+    heading = blocks.CharBlock(max_length=120, default="Treatment")
+    intro = blocks.TextBlock(required=False)
+    options = blocks.ListBlock(TreatmentOptionBlock(), min_num=1, label="Treatment options")
+
+    class Meta:
+        icon = "plus-inverse"
+        label = "Treatment"
+        label_format = "{heading}: {options}"
+        group = GROUP_CARE
+        template = "blocks/treatment_block.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = "A heading, an intro and the treatment options, each with its kind."
+        preview_value = {
+            "heading": "Treatment",
+            "intro": "Most back spasms get better with simple care.",
+            "options": [
+                {"name": "Heat or ice", "kind": "home_care", "explanation": "Apply heat or ice for relief."},
+                {"name": "Guided exercise", "kind": "physical_therapy", "explanation": "For recurring spasms."},
+            ],
+        }
+
+    def structured_data(self, value):
+        return {"possibleTreatment": described_things("MedicalTherapy", value["options"])}
+
+
+class WhenToSeekCareBlock(blocks.StructBlock):
+    """A highlighted card telling patients when to see a doctor, and how urgently."""
+
+    # Each urgency: its name, what the patient should do, and the number that does it (if one does).
+    URGENCY_LEVELS = {
+        "routine": ("Routine", "book an appointment", ""),
+        "urgent": ("Urgent", "see a doctor today", ""),
+        "emergency": ("Emergency", "call 911", "911"),
+    }
+    URGENCY_CHOICES = [(key, f"{level}: {action}") for key, (level, action, _) in URGENCY_LEVELS.items()]
+
+    heading = blocks.CharBlock(max_length=120, default="When to see a doctor")
+    urgency = blocks.ChoiceBlock(choices=URGENCY_CHOICES, default="routine")
+    text = blocks.RichTextBlock(features=INLINE_RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "time"
+        label = "When to seek care"
+        label_format = "{heading} ({urgency})"
+        group = GROUP_CARE
+        template = "blocks/when_to_seek_care_block.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = "A card with an urgency level (routine, urgent or emergency) and what to look out for."
+        preview_value = {
+            "heading": "When to call 911",
+            "urgency": "emergency",
+            "text": "<p>If back pain comes with loss of bladder or bowel control, call 911.</p>",
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        level, action, dial = self.URGENCY_LEVELS.get(value["urgency"], self.URGENCY_LEVELS["routine"])
+        context.update(urgency_level=level, urgency_action=action, urgency_dial=dial)
+        return context
