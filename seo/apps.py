@@ -6,6 +6,7 @@ class SeoConfig(AppConfig):
     verbose_name = "Search engines: titles, descriptions, structured data, audit"
 
     def ready(self):
-        from seo import checks
+        from seo import checks, indexnow
 
         checks.register()
+        indexnow.connect()

@@ -246,6 +246,9 @@ WAGTAIL_SITE_NAME = "South Carolina Sports Medicine & Orthopaedic Center"
 # The setting that holds the practice's name, title templates and default social image; the seo app
 # reads it by this name rather than importing the app that defines it.
 PRACTICE_SETTINGS_MODEL = "home.PracticeSettings"
+# IndexNow (seo/indexnow.py): search engines are told of each publish when a key is set.
+INDEXNOW_KEY = os.environ.get("INDEXNOW_KEY", "")
+INDEXNOW_ENDPOINT = os.environ.get("INDEXNOW_ENDPOINT", "https://api.indexnow.org/indexnow")
 # The last approval in a workflow publishes the page for the reviewer, who has no Publish button.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "conditions.workflows.publish_approved"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -33,3 +33,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Django's test client signs in without a request, which django-axes refuses; tests of the
 # lockout switch it back on.
 AXES_ENABLED = False
+# IndexNow never calls out from tests, whatever the environment says.
+INDEXNOW_KEY = ""

@@ -10,6 +10,7 @@ from ops import health
 from ops.media import media_urlpatterns
 from ops.security import throttle_password_reset
 from search import views as search_views
+from seo import indexnow
 from seo.views import robots_txt
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("<str:key>.txt", indexnow.key_file, name="indexnow_key"),
     # Uploaded images when they are on this server's disk (ops/media.py); in development too, so
     # that what editors see there is what production serves.
     *media_urlpatterns(settings.MEDIA_URL),
