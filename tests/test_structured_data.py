@@ -78,9 +78,17 @@ class StructuredDataTests(TestCase):
         )
         self.assertTrue(all(cause["@type"] == "MedicalCause" for cause in condition["cause"]))
         self.assertEqual(condition["possibleComplication"], ["Sciatica"])
-        therapies = condition["possibleTreatment"]
-        self.assertTrue(all(therapy["@type"] == "MedicalTherapy" for therapy in therapies))
-        self.assertIn("Heat or ice", [therapy["name"] for therapy in therapies])
+        # Each treatment typed by its kind; medication is a drug.
+        therapies = condition["possibleTreatment"] + condition["drug"]
+        self.assertEqual(
+            [(therapy["@type"], therapy["name"]) for therapy in therapies],
+            [
+                ("MedicalTherapy", "Heat or ice"),
+                ("PhysicalTherapy", "Physical therapy and medication"),
+                ("SurgicalProcedure", "Surgery"),
+                ("Drug", "Over-the-counter anti-inflammatory medication"),
+            ],
+        )
         # The clinics where it is treated, shown on the page as "Where we treat this".
         clinic = self.page_node(graph, "MedicalClinic")
         self.assertEqual(page["mentions"], [{"@id": clinic["@id"]}])

@@ -12,6 +12,8 @@ TREATMENT_KINDS = [
     ("surgery", "Surgery"),
     ("other", "Other"),
 ]
+# How each kind is typed in the condition's structured data; medication is a Drug, under `drug`.
+SCHEMA_TYPES = {"physical_therapy": "PhysicalTherapy", "surgery": "SurgicalProcedure", "medication": "Drug"}
 
 
 class TreatmentOptionValue(blocks.StructValue):
@@ -61,7 +63,13 @@ class TreatmentBlock(blocks.StructBlock):
         }
 
     def structured_data(self, value):
-        return {"possibleTreatment": described_things("MedicalTherapy", value["options"])}
+        """Each option typed by its kind: possibleTreatment for therapies and procedures, drug for medication."""
+        typed = {"possibleTreatment": [], "drug": []}
+        for option in value["options"]:
+            schema_type = SCHEMA_TYPES.get(option["kind"], "MedicalTherapy")
+            [thing] = described_things(schema_type, [option])
+            typed["drug" if schema_type == "Drug" else "possibleTreatment"].append(thing)
+        return {name: things for name, things in typed.items() if things}
 
 
 class WhenToSeekCareBlock(blocks.StructBlock):
