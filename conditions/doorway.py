@@ -49,7 +49,7 @@ def similarity(words_a, words_b):
 
 def check_local_page(page, parent, others):
     """The verdict on `page` under the condition page `parent`; `others` are the other local pages
-    as (title, words) pairs (local_pages.local_page_words)."""
+    as (title, words) pairs (local_pages.guarded_page_words)."""
     min_unique = settings.DOORWAY_MIN_UNIQUE_WORDS
     max_similarity = settings.DOORWAY_MAX_SIMILARITY
     words = page_words(page)

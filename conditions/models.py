@@ -10,12 +10,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
-from conditions.local_pages import LocalConditionPage
+from conditions.local_pages import LocalConditionPage  # noqa: F401 (registered with the app's models)
 from conditions.panels import ContentChecksPanel, ReviewRecordPanel
 
 # Defined in conditions.review, with the rest of the medical-review workflow; imported here so
 # that Django registers them with the app's models.
 from conditions.review import MedicalReviewTask, ReviewerProfile, medical_content_digest  # noqa: F401
+from conditions.service_areas import ServiceAreaPage  # noqa: F401 (registered with the app's models)
 from home.index_page import IndexPage
 from home.models import BasePage, PracticeSettings
 
@@ -109,7 +110,7 @@ class ConditionPage(BasePage):
     ]
 
     parent_page_types = ["conditions.ConditionIndexPage"]
-    subpage_types = ["conditions.LocalConditionPage"]
+    subpage_types = ["conditions.LocalConditionPage", "conditions.ServiceAreaPage"]
     default_title_template = "{title} Treatment in {city}, {state} | {brand}"
 
     def get_summary(self):
@@ -229,8 +230,8 @@ class ConditionPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # numchild is on the page's own row: most condition pages have no local pages to look up.
-        local_pages = LocalConditionPage.objects.child_of(self).live().public() if self.numchild else []
-        context["local_pages"] = [local for local in local_pages if local.passes_guard]
+        local_pages = self.get_children().live().public().specific() if self.numchild else []
+        context["local_pages"] = [local for local in local_pages if getattr(local, "passes_guard", False)]
         return context
 
 

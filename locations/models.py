@@ -13,6 +13,7 @@ from home.index_page import IndexPage
 from home.models import BasePage
 from home.phone import PhoneNumberField, normalise_phone
 from locations.states import state_name
+from locations.towns import Town  # noqa: F401 (registered with the app's models)
 from pagecache.store import for_current_generation
 from seo.structured_data import MEDICAL_SPECIALTIES
 

@@ -1,9 +1,14 @@
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
 
+from locations.towns import Town
 from locations.views import BusinessProfileExportView, BusinessProfileView
 from ops.permissions import may_write_pages
+
+# Towns served without a clinic, for service-area pages: entered once, used by every condition.
+register_snippet(Town)
 
 
 @hooks.register("register_admin_urls")

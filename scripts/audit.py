@@ -85,6 +85,7 @@ PAGES = [
     PublicPage("Condition index", "/conditions/"),
     PublicPage("Condition", "/conditions/sciatica-back-spasms/"),
     PublicPage("Local condition", "/conditions/sciatica-back-spasms/charleston/"),
+    PublicPage("Service area", "/conditions/sciatica-back-spasms/summerville/"),
     PublicPage("Contact", "/contact/"),
     PublicPage(
         "Contact, sent empty",

@@ -4,13 +4,16 @@ The demo clinic is ticked "demo data to replace", which keeps it out of search e
 judges clinic pages as they will be once launched, so its details are replaced here. And the demo
 content has no local condition page: one needs real local substance (the doorway guard sees to
 that), which only the practice can write, so a sample is added for that page type to be audited too.
-Both exist only in the audit's database. Run through `manage.py shell`, after load_demo_content.
+A service-area page for a town without a clinic is added the same way. All of it exists only in
+the audit's database. Run through `manage.py shell`, after load_demo_content.
 """
 
 from wagtail.rich_text import RichText
 
 from conditions.models import ConditionPage, LocalConditionPage
+from conditions.service_areas import ServiceAreaPage
 from locations.models import LocationPage
+from locations.towns import Town
 
 SAMPLE = (
     "Our Charleston clinic sits a short walk from the Medical University campus, with covered parking "
@@ -43,3 +46,31 @@ if not LocalConditionPage.objects.child_of(seed).exists():
     page.save_revision().publish()
     if not page.passes_guard:
         raise SystemExit(f"The sample local page fails the doorway guard: {page.guard_result().reasons}")
+
+TOWN_SAMPLE = (
+    "Patients from Summerville reach our Charleston clinic in about half an hour down Interstate 26, and "
+    "most come before the morning traffic builds near the Ashley Phosphate exit. Parents coaching Little "
+    "League at Gahagan Park, nurses from Trident Medical Center and warehouse crews from the Ridgeville "
+    "distribution centres tell us their backs seize after long shifts or a weekend on the bleachers. We "
+    "book imaging and therapy on the same morning so one trip does, give home exercises that fit around "
+    "school runs on Central Avenue, and answer questions about driving with sciatica on the commute back "
+    "up Dorchester Road. Families from Nexton, Knightsville and Cane Bay often ask whether a standing "
+    "desk, a firmer mattress or swimming at the local YMCA would help; our therapists show which suit them."
+)
+
+if not ServiceAreaPage.objects.child_of(seed).exists():
+    town, _ = Town.objects.get_or_create(
+        name="Summerville", state="SC", defaults={"latitude": "33.018500", "longitude": "-80.175600"}
+    )
+    page = seed.add_child(
+        instance=ServiceAreaPage(
+            title="Back Spasm Care for Summerville Patients",
+            slug="summerville",
+            town=town,
+            summary="What patients from Summerville should know about seeing us for back spasms.",
+            body=[("text_section", {"heading": "Coming from Summerville", "text": RichText(f"<p>{TOWN_SAMPLE}</p>")})],
+        )
+    )
+    page.save_revision().publish()
+    if not page.passes_guard:
+        raise SystemExit(f"The sample service-area page fails the doorway guard: {page.guard_result().reasons}")

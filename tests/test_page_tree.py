@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from appointments.models import AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage, LocalConditionPage
+from conditions.service_areas import ServiceAreaPage
 from home.models import HomePage, StandardPage
 from locations.models import LocationIndexPage, LocationPage
 
@@ -17,9 +18,10 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(ConditionIndexPage, ConditionPage)
         self.assertCanNotCreateAt(HomePage, ConditionPage)
         self.assertCanNotCreateAt(StandardPage, ConditionPage)
-        self.assertAllowedSubpageTypes(ConditionPage, {LocalConditionPage})
-        self.assertAllowedParentPageTypes(LocalConditionPage, {ConditionPage})
-        self.assertCanNotCreateAt(ConditionIndexPage, LocalConditionPage)
+        self.assertAllowedSubpageTypes(ConditionPage, {LocalConditionPage, ServiceAreaPage})
+        for guarded in (LocalConditionPage, ServiceAreaPage):
+            self.assertAllowedParentPageTypes(guarded, {ConditionPage})
+            self.assertCanNotCreateAt(ConditionIndexPage, guarded)
 
     def test_condition_index_lives_under_home(self):
         self.assertAllowedParentPageTypes(ConditionIndexPage, {HomePage})

@@ -21,7 +21,7 @@ LONG_SUMMARY = (
     "lifting, twisting or a long day at a desk. Most spasms ease within days with heat, gentle movement "
     "and rest; ones that keep coming back need a doctor."
 )
-PRACTICE = "South Carolina Sports Medicine & Orthopaedic Center"
+BRAND = "SC Sports Medicine"
 
 
 @pytest.fixture
@@ -72,13 +72,16 @@ def test_the_counters_and_content_checks_follow_typing_without_saving(seed_and_e
     expect(problems).to_have_text([too_long])
     expect(checks.locator("[data-content-checks-intro]")).to_have_text("Content checks for what you have typed:")
 
-    # The title tag's counter on the Promote tab: the seed's title template runs over budget, a
-    # short title tag does not.
+    # The title tag's counter on the Promote tab: the built-in template leaves the brand off rather
+    # than run over budget; a long title tag of the editor's own is flagged, a short one gets the brand.
     page.get_by_role("tab", name="Promote").click()
     title = preview.locator("[data-seo-counter='title']")
+    expect(title.locator("[data-seo-counter-warning]")).to_have_text("")
+    page.get_by_role("textbox", name="Title tag").fill("Sciatica and back spasms: causes, symptoms and every treatment")
     expect(title.locator("[data-seo-counter-warning]")).to_contain_text("over budget")
     page.get_by_role("textbox", name="Title tag").fill("Back")
-    expect(title.locator("[data-seo-counter-length]")).to_have_text(f"{len(f'Back | {PRACTICE}')} / 60 characters")
+    expect(preview.locator("[data-seo-preview-title]")).to_have_text(f"Back | {BRAND}")
+    expect(title.locator("[data-seo-counter-length]")).to_have_text(f"{len(f'Back | {BRAND}')} / 60 characters")
     expect(title.locator("[data-seo-counter-warning]")).to_have_text("")
 
     # Nothing was saved: the editor opened again shows the page as it was.

@@ -35,6 +35,8 @@ def test_editor_writes_a_new_local_page_and_submits_it_for_medical_review(editor
     sign_in(page, editor)
     page.goto(f"/admin/pages/{condition_id}/")
     page.get_by_role("link", name="Add child page").click()
+    # A condition has two kinds of child: a local page (a clinic) and a service-area page (a town).
+    page.get_by_role("link", name="Local condition page", exact=True).click()
     expect(page.get_by_role("heading", name="New: Local condition page")).to_be_visible()
 
     page.get_by_role("textbox", name="Title*").fill(title)
@@ -59,7 +61,8 @@ def test_editor_writes_a_new_local_page_and_submits_it_for_medical_review(editor
     slug = page.get_by_role("textbox", name="Slug*")
     expect(slug).to_be_visible()
     expect(slug).to_have_value("back-spasm-care-in-mount-pleasant")
-    expect(page.get_by_text(f"{title} | South Carolina Sports Medicine & Orthopaedic Center")).to_be_visible()
+    # The title names the condition and the chosen clinic's town (the brand would pass 60 characters).
+    expect(page.get_by_text("Sciatica / Back Spasms Care in Mount Pleasant, SC", exact=True)).to_be_visible()
 
     # Editors cannot publish: local pages go through the conditions section's medical review.
     footer = page.get_by_role("navigation", name="Actions (footer)")
