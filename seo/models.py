@@ -160,7 +160,9 @@ class SeoMixin(models.Model):
         if parts is None:
             return None
         site_id, root_url, path = parts
-        return site_id, public_origin(root_url or ""), path
+        # Wagtail keeps the sites' root paths on the request: no cache round trip per link.
+        one_site = len(self._get_site_root_paths(request)) <= 1
+        return site_id, public_origin(root_url or "", one_site=one_site), path
 
     def get_sitemap_urls(self, request=None):
         # Only pages that are their own canonical address, and may be listed, are in the sitemap.

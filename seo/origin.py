@@ -21,11 +21,25 @@ def configured_origin():
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def public_origin(site_root_url=""):
+def site_root_paths(request=None):
+    """Wagtail's root paths of every site, kept on the request where Wagtail keeps them itself, so
+    that a page full of links asks the cache once."""
+    if request is None:
+        return Site.get_site_root_paths()
+    try:
+        return request._wagtail_cached_site_root_paths
+    except AttributeError:
+        request._wagtail_cached_site_root_paths = Site.get_site_root_paths()
+        return request._wagtail_cached_site_root_paths
+
+
+def public_origin(site_root_url="", request=None, one_site=None):
     """The origin to write a site's addresses with: the configured one on a one-site install, else
-    the Site record's root URL (`site_root_url`)."""
+    the Site record's root URL (`site_root_url`). `one_site` saves looking the sites up again."""
     configured = configured_origin()
-    if configured and len(Site.get_site_root_paths()) <= 1:
+    if one_site is None:
+        one_site = len(site_root_paths(request)) <= 1
+    if configured and one_site:
         return configured
     return site_root_url.rstrip("/")
 

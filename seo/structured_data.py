@@ -83,7 +83,7 @@ def build_graph(page, request, practice, canonical_url, description, location, i
     """The page's graph; `image` is what a share of it shows (seo.social_card.share_image)."""
     # The request's site is already known (and cached on the request) while a page is served.
     site = Site.find_for_request(request) if request is not None else page.get_site()
-    root_url = public_origin(site.root_url if site else "")
+    root_url = public_origin(site.root_url if site else "", request)
     ctx = GraphContext(request=request, practice=practice, root_url=root_url, page_url=canonical_url)
     page_node = {
         "@type": page.schema_type,

@@ -16,7 +16,7 @@ def robots_txt(request):
     """robots.txt: built-in rules, the editors' extra rules from the practice settings, the sitemap."""
     practice = practice_settings(request)
     site = Site.find_for_request(request)
-    root_url = public_origin(site.root_url if site else request.build_absolute_uri("/"))
+    root_url = public_origin(site.root_url if site else request.build_absolute_uri("/"), request)
     extra = [line.strip() for line in practice.robots_txt.splitlines() if line.strip()]
     lines = [*BUILT_IN_RULES, *extra, "", f"Sitemap: {root_url}{reverse('sitemap')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

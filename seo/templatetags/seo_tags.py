@@ -1,6 +1,7 @@
 """What the <head> of every page says: `{% page_meta page as meta %}` in includes/head.html."""
 
 from django import template
+from wagtail.models import Site
 
 from seo.models import practice_settings
 from seo.origin import public_origin
@@ -26,7 +27,9 @@ def page_meta(context, page=None):
     description = page.get_meta_description(practice)
     full_url = page.get_full_url(request)
     canonical = page.get_canonical_override(request) or full_url
-    image = share_image(page, practice, public_origin(page.get_site().root_url))
+    # The request's site is already known (and kept on the request) while a page is served.
+    site = Site.find_for_request(request) if request is not None else page.get_site()
+    image = share_image(page, practice, public_origin(site.root_url if site else "", request))
     meta = {
         "title": page.get_title_tag(practice),
         "description": description,
