@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock
+from conditions.forms import ConditionPageForm
 from conditions.local_pages import LocalConditionPage  # noqa: F401 (registered with the app's models)
 from conditions.panels import ContentChecksPanel, ReviewRecordPanel
 
@@ -109,6 +110,7 @@ class ConditionPage(BasePage):
         index.AutocompleteField("other_names"),
     ]
 
+    base_form_class = ConditionPageForm
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = ["conditions.LocalConditionPage", "conditions.ServiceAreaPage"]
     default_title_template = "{title} Treatment in {city}, {state} | {brand}"
@@ -211,6 +213,10 @@ class ConditionPage(BasePage):
             properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
         if clinics:
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
+        # Blocks that describe the page rather than the condition (its references, as `citation`).
+        for block in self.body:
+            if hasattr(block.block, "page_structured_data"):
+                properties.update(block.block.page_structured_data(block.value))
         return properties, [condition, *clinics]
 
     def pages_showing_this(self):

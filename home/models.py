@@ -305,6 +305,8 @@ SITE_ROLES = {
     "clinic": "one of the practice's clinics (has is_primary, city, state)",
     "condition": "a page about one condition, written when searches find nothing",
     "condition list": "the list of the conditions the practice treats",
+    "treatment": "a page about one treatment, which condition pages link to",
+    "physician": "a page about one clinician, who may review condition pages",
 }
 
 

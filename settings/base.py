@@ -13,6 +13,8 @@ INSTALLED_APPS = [
     "seo",
     "home",
     "conditions",
+    "treatments",
+    "physicians",
     "locations",
     "appointments",
     "search",

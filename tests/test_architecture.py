@@ -12,7 +12,7 @@ from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ["ops", "pagecache", "seo", "home"]
-FEATURES = ["conditions", "locations", "appointments", "search"]
+FEATURES = ["conditions", "treatments", "physicians", "locations", "appointments", "search"]
 APPS = [*SHARED, *FEATURES, "demo"]
 
 # What each app may import, besides itself, Django, Wagtail and other libraries.

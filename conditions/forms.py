@@ -1,0 +1,7 @@
+"""The condition page's editor form."""
+
+from home.forms import BasePageForm
+
+
+class ConditionPageForm(BasePageForm):
+    """The form of condition pages."""
