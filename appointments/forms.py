@@ -68,7 +68,19 @@ def clinic_choices():
     return [(title, title) for title in clinics.values_list("title", flat=True)]
 
 
-CHOICE_FIELD_TYPES = {"dropdown", "radio", "multiselect", "checkboxes", "clinic"}
+def physician_choices():
+    """The clinicians taking new patients, by name and credentials; each one's page slug alongside."""
+    physician_model = page_type_for("physician")
+    if physician_model is None:
+        return []
+    return [
+        (physician.display_name, physician.slug)
+        for physician in physician_model.live_physicians()
+        if physician.accepting_new_patients
+    ]
+
+
+CHOICE_FIELD_TYPES = {"dropdown", "radio", "multiselect", "checkboxes", "clinic", "physician"}
 
 
 class AppointmentFormBuilder(FormBuilder):
@@ -107,6 +119,14 @@ class AppointmentFormBuilder(FormBuilder):
             options["initial"] = None
             choices = [("", "Choose a clinic"), *choices]
         return forms.ChoiceField(choices=choices, **options)
+
+    def create_physician_field(self, field, options):
+        # Optional whatever the editor chose: a patient who has no preference is not stopped.
+        options["required"] = False
+        choices = [(name, name) for name, _ in physician_choices()]
+        if not choices:
+            return UncheckedField(widget=forms.HiddenInput)
+        return forms.ChoiceField(choices=[("", "No preference"), *choices], **options)
 
     @property
     def formfields(self):

@@ -27,7 +27,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
 from appointments import spam
-from appointments.forms import RESERVED_FIELD_NAMES, SOURCE_FIELD, AppointmentFormBuilder
+from appointments.forms import RESERVED_FIELD_NAMES, SOURCE_FIELD, AppointmentFormBuilder, physician_choices
 from home.forms import FormPageForm
 from home.models import BasePage
 from ops.log_filters import handling_form_data
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 FIELD_TYPE_CHOICES = FORM_FIELD_CHOICES + (
     ("phone", "Phone number"),
     ("clinic", "Clinic (a list of the practice's clinics)"),
+    ("physician", "Physician (the clinicians taking new patients; optional)"),
 )
 
 AUTOCOMPLETE_CHOICES = [
@@ -188,6 +189,14 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
             page = None
         return str(page.pk) if page else ""
 
+    def chosen_physician(self, request):
+        """The physician question answered in advance when a physician's page sent the visitor here
+        (?physician=<their page's slug>); nothing for an unknown or absent slug."""
+        slug = request.GET.get("physician", "")[:100]
+        name = next((name for name, page_slug in physician_choices() if slug and page_slug == slug), None)
+        fields = [field.clean_name for field in self.get_form_fields() if field.field_type == "physician"]
+        return dict.fromkeys(fields, name) if name else {}
+
     # --- the visitor's side ----------------------------------------------------------------
 
     @path("")
@@ -197,7 +206,8 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
             return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         if request.method == "POST":
             return self.receive(request)
-        form = self.get_form(page=self, user=request.user, initial={SOURCE_FIELD: self.source_page_id(request)})
+        initial = {SOURCE_FIELD: self.source_page_id(request), **self.chosen_physician(request)}
+        form = self.get_form(page=self, user=request.user, initial=initial)
         return self.render_form(request, form)
 
     @sensitive_variables()

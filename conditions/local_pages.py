@@ -7,7 +7,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
-from conditions.blocks import ConditionBodyBlock
+from conditions.blocks import ConditionBodyBlock, page_properties
 from conditions.doorway import check_local_page, page_words
 from conditions.panels import ContentChecksPanel, doorway_meter
 from home.forms import BasePageForm
@@ -113,6 +113,7 @@ class DoorwayGuardedPage:
         clinics = [clinic.clinic_node(graph) for clinic in self.named_clinics() if clinic.shows_details]
         if clinics:
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
+        properties.update(page_properties(self.body))
         return properties, [condition, *clinics]
 
     def seo_problems(self):

@@ -1,27 +1,52 @@
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from conditions.blocks import ConditionBodyBlock
+from conditions.blocks import ConditionBodyBlock, page_properties
 from conditions.forms import ConditionPageForm
 from conditions.local_pages import LocalConditionPage  # noqa: F401 (registered with the app's models)
 from conditions.panels import ContentChecksPanel, ReviewRecordPanel
+from conditions.related import BODY_AREAS, pages_listing_as_related, related_conditions
 
 # Defined in conditions.review, with the rest of the medical-review workflow; imported here so
 # that Django registers them with the app's models.
 from conditions.review import MedicalReviewTask, ReviewerProfile, medical_content_digest  # noqa: F401
 from conditions.service_areas import ServiceAreaPage  # noqa: F401 (registered with the app's models)
+from home.fields import ChoiceListField
 from home.index_page import IndexPage
-from home.models import BasePage, PracticeSettings
+from home.models import BasePage, PracticeSettings, page_type_for
 
 SUMMARY_BUDGET = 300
+
+
+def read_every_block(value):
+    """Read every block of a StreamField value, nested ones too, as rendering the page does.
+
+    Wagtail reads a stored value lazily and stores a block it never read as it was; one it read is
+    stored with every field its block has now. Reading all of it first makes a page's stored form
+    the same whether or not it has been rendered.
+    """
+    if isinstance(value, StreamValue):
+        children = [child.value for child in value]
+    elif isinstance(value, ListValue):
+        children = list(value)
+    elif isinstance(value, StructValue):
+        children = list(value.values())
+    else:
+        return
+    for child in children:
+        read_every_block(child)
 
 
 class ConditionIndexPage(IndexPage):
@@ -76,6 +101,15 @@ class ConditionPage(BasePage):
         related_name="+",
         help_text="The reviewer who approved the page last; reminded when its next review is due.",
     )
+    reviewed_by_physician = models.ForeignKey(
+        "physicians.PhysicianPage",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer's physician page, when their reviewer profile names one; the byline links to it.",
+    )
     last_reviewed = models.DateField(null=True, blank=True, help_text="Filled in on approval.")
     reviewed_content_digest = models.CharField(
         max_length=64,
@@ -87,11 +121,29 @@ class ConditionPage(BasePage):
         null=True, blank=True, help_text="Filled in on approval: the review interval after the last review."
     )
 
+    related_conditions_chosen = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="chosen_as_related_by",
+        verbose_name="related conditions",
+        help_text=(
+            "Listed first under “Related conditions”; the page adds others that share a body area or a treatment."
+        ),
+    )
+    body_areas = ChoiceListField(
+        "body areas",
+        choice_list=BODY_AREAS,
+        help_text="Where in the body it is: patients browse conditions by area, and related conditions share one.",
+    )
+
     content_panels = Page.content_panels + [
         ContentChecksPanel(heading="Content checks"),
         FieldPanel("summary"),
         FieldPanel("other_names"),
+        FieldPanel("body_areas"),
         FieldPanel("body"),
+        FieldPanel("related_conditions_chosen", widget=forms.CheckboxSelectMultiple),
         ReviewRecordPanel(
             [
                 FieldPanel("reviewed_by", read_only=True),
@@ -119,7 +171,12 @@ class ConditionPage(BasePage):
         return self.summary
 
     def medical_content_digest(self):
-        """A fingerprint of what a medical reviewer vouches for: the title, summary, other names and body."""
+        """A fingerprint of what a medical reviewer vouches for: the title, summary, other names and body.
+
+        Every block is read first (read_every_block), so that the fingerprint is the same whether the
+        page was rendered or not.
+        """
+        read_every_block(self.body)
         return medical_content_digest(self.title, self.summary, self.other_names, self.body.get_prep_value())
 
     @property
@@ -140,13 +197,21 @@ class ConditionPage(BasePage):
         """The content checks panel's findings (conditions.panels.content_checks)."""
         return {
             "problems": self.content_problems(),
-            "all_clear": "Nothing missing: a when-to-seek-care card, a call to action and a summary within its budget.",
+            "all_clear": (
+                "Nothing missing: symptoms, a when-to-seek-care card, a call to action and a summary within its budget."
+            ),
         }
 
     def content_problems(self):
-        """What a condition page should have and this one lacks, in words for editors."""
+        """What a condition page should have and this one lacks, in words for editors.
+
+        The first two (a Symptoms and a When to seek care block) are also what keeps the page from
+        going to medical review (conditions.forms.REQUIRED_BLOCKS).
+        """
         block_types = {block.block_type for block in self.body}
         problems = []
+        if "symptoms" not in block_types:
+            problems.append("No “Symptoms” block: list what patients notice. It is needed before medical review.")
         if "when_to_seek_care" not in block_types:
             problems.append("No “When to seek care” block: tell patients when to see a doctor or call 911.")
         calls_to_action = [block for block in self.body if block.block_type == "call_to_action"]
@@ -170,7 +235,29 @@ class ConditionPage(BasePage):
 
     @property
     def other_names_list(self):
-        return [name.strip() for name in self.other_names.split(",") if name.strip()]
+        """The other names, leaving out any the title already gives (“Sciatica / Back Spasms” is not
+        also known as “Back spasms”)."""
+        in_title = {part.strip().casefold() for part in self.title.split("/")}
+        names = [name.strip() for name in self.other_names.split(",") if name.strip()]
+        return [name for name in names if name.casefold() not in in_title]
+
+    @cached_property
+    def related_conditions(self):
+        return related_conditions(self) if self.pk else []
+
+    @cached_property
+    def treating_physicians(self):
+        """The live clinicians who treat this condition (physicians.PhysicianPage.conditions_treated)."""
+        physician_type = page_type_for("physician")
+        return physician_type.treating(self.pk) if physician_type and self.pk else []
+
+    @cached_property
+    def reviewer_physician(self):
+        """The reviewer's live physician page, for the byline's link and reviewedBy; None without one."""
+        physician_type = page_type_for("physician")
+        if not self.reviewed_by_physician_id or physician_type is None:
+            return None
+        return next((p for p in physician_type.live_physicians() if p.pk == self.reviewed_by_physician_id), None)
 
     schema_type = "MedicalWebPage"
     og_type = "article"
@@ -208,21 +295,36 @@ class ConditionPage(BasePage):
             "about": {"@id": condition["@id"]},
             "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         }
+        reviewer = []
         if self.review_is_current:
             properties["lastReviewed"] = self.last_reviewed.isoformat()
-            properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
+            if self.reviewer_physician is not None:
+                reviewer = [self.reviewer_physician.person_node(graph, brief=True)]
+                properties["reviewedBy"] = {"@id": reviewer[0]["@id"]}
+            else:
+                properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
         if clinics:
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
-        # Blocks that describe the page rather than the condition (its references, as `citation`).
-        for block in self.body:
-            if hasattr(block.block, "page_structured_data"):
-                properties.update(block.block.page_structured_data(block.value))
-        return properties, [condition, *clinics]
+        properties.update(page_properties(self.body))
+        return properties, [condition, *clinics, *reviewer]
 
     def pages_showing_this(self):
         pages = super().pages_showing_this()
-        # Each clinic page lists the conditions it treats.
-        return None if pages is None else [*pages, *self.treated_at_locations.all()]
+        if pages is None:
+            return None
+        # Clinic pages and physician pages list the conditions they treat; treatment pages list the
+        # conditions linking to them (few pages: all are retired, so an unlinked one is too); other
+        # condition pages list it among their related conditions when they chose it or share a body
+        # area or a treatment with it.
+        treatment_type = page_type_for("treatment")
+        treatment_pages = list(treatment_type.objects.live()) if treatment_type else []
+        return [
+            *pages,
+            *self.treated_at_locations.all(),
+            *self.treated_by_physicians.all(),
+            *treatment_pages,
+            *pages_listing_as_related(self),
+        ]
 
     @cached_property
     def treatment_locations(self):

@@ -54,9 +54,9 @@ class ContentChecksPanel(Panel):
     """What a condition page lacks or, on a local page, whether it has enough content of its own.
 
     Rendered from the page as saved (or, for a new page, as it starts); live-checks.js updates it
-    from what the editor types. The checks do not block saving: a page may be published without a
-    when-to-seek-care card, but editors and reviewers should see that it has none. (A local page
-    that fails the doorway guard cannot be published; its form says why.)
+    from what the editor types. The checks never block saving a draft; a condition page without
+    symptoms or a when-to-seek-care card cannot go to medical review (conditions.forms), and a local
+    page that fails the doorway guard cannot be published; their forms say why.
     """
 
     class BoundPanel(Panel.BoundPanel):

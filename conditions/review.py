@@ -20,8 +20,19 @@ from wagtail.models import AbstractGroupApprovalTask
 from home.models import page_type_for
 
 
+def without_empty_fields(data):
+    """Stored block data without the fields left empty: a block that gains an optional field keeps
+    the fingerprint of the content approved before it had it."""
+    if isinstance(data, dict):
+        return {key: without_empty_fields(value) for key, value in data.items() if value not in (None, "")}
+    if isinstance(data, list):
+        return [without_empty_fields(item) for item in data]
+    return data
+
+
 def medical_content_digest(title, summary, other_names, body_data):
-    content = {"title": title, "summary": summary, "other_names": other_names, "body": body_data}
+    body = without_empty_fields(body_data)
+    content = {"title": title, "summary": summary, "other_names": other_names, "body": body}
     return hashlib.sha256(json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
 
@@ -37,6 +48,17 @@ class ReviewerProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
     credentials = models.CharField(max_length=60, help_text="e.g. “MD” or “DPT, OCS”.")
+    physician = models.ForeignKey(
+        "physicians.PhysicianPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The reviewer's page under Physicians: the pages they approve name them as on that page "
+            "(name and credentials) and link to it."
+        ),
+    )
 
     class Meta:
         verbose_name = "reviewer profile"
@@ -46,10 +68,12 @@ class ReviewerProfile(models.Model):
 
 
 def reviewer_signature(user):
-    """“Jane Doe, MD”: the approving reviewer's name and credentials."""
+    """(“Jane Doe, MD”, her physician page or None): the approving reviewer as pages name them."""
+    profile = ReviewerProfile.objects.filter(user=user).select_related("physician").first()
+    if profile is not None and profile.physician is not None:
+        return profile.physician.display_name, profile.physician
     name = user.get_full_name() or user.get_username()
-    profile = ReviewerProfile.objects.filter(user=user).first()
-    return f"{name}, {profile.credentials}" if profile else name
+    return (f"{name}, {profile.credentials}" if profile else name), None
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):
@@ -66,9 +90,11 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             if issubclass(revision.content_type.model_class(), page_type_for("condition")):
                 today = timezone.localdate()
                 approved = revision.as_object()
+                signature, physician = reviewer_signature(user)
                 revision.content.update(
                     reviewed_content_digest=approved.medical_content_digest(),
-                    reviewed_by=reviewer_signature(user),
+                    reviewed_by=signature,
+                    reviewed_by_physician=physician.pk if physician else None,
                     reviewed_by_user=user.pk,
                     last_reviewed=today.isoformat(),
                     next_review_due=add_months(today, settings.MEDICAL_REVIEW_INTERVAL_MONTHS).isoformat(),

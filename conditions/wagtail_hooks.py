@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from wagtail import hooks
@@ -6,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from conditions import admin_urls  # noqa: F401 (registers the page editor's live checks URLs)
+from conditions.forms import PUBLISH_ACTION, may_publish_directly, required_blocks_problem
 from conditions.local_pages import LocalConditionPage
 from conditions.models import ConditionPage
 from conditions.reports import DueForReviewPanel, DueForReviewView
@@ -101,5 +103,93 @@ def check_local_page_bulk_move(request, action_type, objects, action_class_insta
         return redirect(request.get_full_path())
     for _, warning in problems:
         if warning:
+            messages.warning(request, warning)
+    return None
+
+
+# --- Condition pages go live through medical review -------------------------------------------
+# The workflow's last approval publishes a condition page (conditions.workflows.publish_approved,
+# which goes through none of these hooks). Nobody is offered a Publish button on one; the form
+# (conditions.forms) refuses a Publish sent anyway, except from an administrator, and the bulk
+# action below does the same for the page listing's Publish.
+
+
+def edited_page_class(context):
+    """The page type the editor's action menu is for (on the create view, the type being added)."""
+    if context["view"] == "create":
+        kwargs = context["request"].resolver_match.kwargs
+        return apps.get_model(kwargs["content_type_app_name"], kwargs["content_type_model_name"])
+    return context["page"].specific_class
+
+
+@hooks.register("construct_page_action_menu")
+def remove_publish_from_condition_pages(menu_items, request, context):
+    page_class = edited_page_class(context)
+    if page_class is not None and issubclass(page_class, ConditionPage):
+        menu_items[:] = [item for item in menu_items if item.name != PUBLISH_ACTION]
+
+
+def bulk_publish_refusals(user, pages):
+    """Why `user` may not publish these pages at once: a condition page without the workflow, unless
+    an administrator publishes it, and then not without its Symptoms and When to seek care blocks."""
+    refusals = []
+    for page in pages:
+        if not issubclass(page.specific_class, ConditionPage):
+            continue
+        title = page.get_admin_display_title()
+        if not may_publish_directly(user):
+            refusals.append(
+                f"“{title}” is a condition page: it goes live when a medical reviewer approves it. "
+                "Open it and choose “Submit to Medical review”."
+            )
+        elif problem := required_blocks_problem(
+            page.get_latest_revision_as_object().body, page_name=f"“{title}”", going="be published"
+        ):
+            refusals.append(problem)
+    return refusals
+
+
+@hooks.register("before_bulk_action")
+def check_condition_page_bulk_publish(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    # The pages asked for, those the user may not publish among them (Wagtail skips those silently),
+    # and the drafts below them that "include descendants" would publish too.
+    _, without_access = action_class_instance.get_actionable_objects()
+    pages = [*objects, *without_access["items_with_no_access"]]
+    if action_class_instance.cleaned_form.cleaned_data.get("include_descendants"):
+        pages += [draft for page in objects for draft in page.get_descendants().not_live()]
+    refusals = bulk_publish_refusals(request.user, pages)
+    if refusals:
+        # Nothing is published: the editor sees the same confirmation screen with the reasons.
+        for refusal in refusals:
+            messages.error(request, refusal)
+        return redirect(request.get_full_path())
+    return None
+
+
+def awaiting_review_warning(page):
+    """What an administrator who has just published `page` is told when it is not the reviewed content."""
+    page = page.specific
+    if not isinstance(page, ConditionPage) or page.review_is_current:
+        return ""
+    return (
+        f"“{page.get_admin_display_title()}” is live without a medical reviewer's approval of this version: "
+        "it shows “Awaiting medical review” until it is approved. Submit it to Medical review."
+    )
+
+
+@hooks.register("after_publish_page")
+def warn_of_publishing_without_review(request, page):
+    if warning := awaiting_review_warning(page):
+        messages.warning(request, warning)
+
+
+@hooks.register("after_bulk_action")
+def warn_of_bulk_publishing_without_review(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    for page in objects:
+        if warning := awaiting_review_warning(page.specific_class.objects.get(pk=page.pk)):
             messages.warning(request, warning)
     return None

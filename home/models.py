@@ -347,6 +347,8 @@ class HomePage(BasePage):
     subpage_types = [
         "conditions.ConditionIndexPage",
         "locations.LocationIndexPage",
+        "physicians.PhysicianIndexPage",
+        "treatments.TreatmentIndexPage",
         "home.StandardPage",
         "appointments.AppointmentPage",
     ]

@@ -10,7 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.index_page import IndexPage
-from home.models import BasePage
+from home.models import BasePage, page_type_for
 from home.phone import PhoneNumberField, normalise_phone
 from locations.states import state_name
 from locations.towns import Town  # noqa: F401 (registered with the app's models)
@@ -300,6 +300,8 @@ class LocationPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["conditions"] = self.conditions_treated.live().public().order_by("title")
+        physician_type = page_type_for("physician")
+        context["physicians"] = physician_type.seeing_patients_at(self.pk) if physician_type else []
         return context
 
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PhysiciansConfig(AppConfig):
     name = "physicians"
     verbose_name = "Physicians"
+
+    def ready(self):
+        from physicians import checks
+
+        checks.register()

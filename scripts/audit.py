@@ -97,6 +97,10 @@ PAGES = [
     PublicPage("Contact, request sent", "/contact/thanks/", indexable=False),
     PublicPage("Location index", "/locations/"),
     PublicPage("Location", "/locations/charleston/"),
+    PublicPage("Physician index", "/physicians/"),
+    PublicPage("Physician", "/physicians/morgan-example/"),
+    PublicPage("Treatment index", "/treatments/"),
+    PublicPage("Treatment", "/treatments/physical-therapy/"),
     PublicPage("Search results", "/search/?query=sciatica", indexable=False),
     PublicPage("Not found", "/no-such-page/", status=404, indexable=False),
 ]

@@ -1,8 +1,8 @@
 """Makes the audit's throw-away database look like a launched site.
 
-The demo clinic is ticked "demo data to replace", which keeps it out of search engines; the audit
-judges clinic pages as they will be once launched, so its details are replaced here. And the demo
-content has no local condition page: one needs real local substance (the doorway guard sees to
+The demo clinic and clinicians are ticked "demo data to replace", which keeps them out of search
+engines; the audit judges their pages as they will be once launched, so that is undone here. And the
+demo content has no local condition page: one needs real local substance (the doorway guard sees to
 that), which only the practice can write, so a sample is added for that page type to be audited too.
 A service-area page for a town without a clinic is added the same way. All of it exists only in
 the audit's database. Run through `manage.py shell`, after load_demo_content.
@@ -14,6 +14,7 @@ from conditions.models import ConditionPage, LocalConditionPage
 from conditions.service_areas import ServiceAreaPage
 from locations.models import LocationPage
 from locations.towns import Town
+from physicians.models import PhysicianPage
 
 SAMPLE = (
     "Our Charleston clinic sits a short walk from the Medical University campus, with covered parking "
@@ -23,7 +24,8 @@ SAMPLE = (
     "or climb stairs during the same visit. Many neighbours ask whether long drives over the Ravenel "
     "Bridge, hours on a shrimp boat or weekend tennis on Daniel Island make flare-ups worse; we answer "
     "those questions one by one, write home exercises around irregular shifts, and arrange imaging "
-    "nearby so nobody waits weeks for results."
+    "nearby so nobody waits weeks for results. Ask the front desk about Saturday follow-up calls, "
+    "evening physiotherapy slots and interpreters for Spanish-speaking families."
 )
 
 clinic = LocationPage.objects.get(slug="charleston")
@@ -31,6 +33,11 @@ if clinic.is_placeholder:
     clinic.street_address = "96 Jonathan Lucas Street"
     clinic.is_placeholder = False
     clinic.save_revision().publish()
+
+# The demo's made-up clinicians are hidden from search engines until replaced; audit them as launched.
+for physician in PhysicianPage.objects.filter(is_placeholder=True):
+    physician.is_placeholder = False
+    physician.save_revision().publish()
 
 seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
 if not LocalConditionPage.objects.child_of(seed).exists():

@@ -94,8 +94,9 @@ def make_condition(parent=None, title="Sciatica", body=None, publish=True, **fie
     fields.setdefault("summary", f"{title} is a condition we treat.")
     page = parent.add_child(instance=ConditionPage(title=title, body=body or [], live=publish, **fields))
     if fields.get("reviewed_by"):
-        # As approval through the Medical review workflow would: the content shown is what was reviewed.
-        page.reviewed_content_digest = page.medical_content_digest()
+        # As approval through the Medical review workflow would: the content shown is what was reviewed
+        # (read back as stored, as approval reads the revision).
+        page.reviewed_content_digest = ConditionPage.objects.get(pk=page.pk).medical_content_digest()
         page.save(update_fields=["reviewed_content_digest"])
     if publish:
         page.save_revision().publish()
@@ -164,3 +165,11 @@ def launch_demo_clinic():
     clinic.is_placeholder = False
     clinic.save_revision().publish()
     return LocationPage.objects.get(pk=clinic.pk)
+
+
+def strip_blocks(page, *block_types):
+    """Publish the page with its blocks of these types taken out (a page that lacks them)."""
+    page = page.specific.__class__.objects.get(pk=page.pk)
+    page.body = [(block.block_type, block.value) for block in page.body if block.block_type not in block_types]
+    page.save_revision().publish()
+    return page.__class__.objects.get(pk=page.pk)

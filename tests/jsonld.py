@@ -19,7 +19,12 @@ def graph_from(response):
 
 
 def nodes_by_type(graph, type_name):
-    return [node for node in graph if node.get("@type") == type_name]
+    """The nodes of `type_name`, those with several types among them."""
+    return [
+        node
+        for node in graph
+        if type_name in (node["@type"] if isinstance(node.get("@type"), list) else [node.get("@type")])
+    ]
 
 
 @cache
@@ -48,10 +53,12 @@ def schema_problems(node, path="node"):
         return problems
     if not isinstance(node, dict):
         return problems
+    # A node may have several types (a Person who is also an IndividualPhysician): its properties
+    # may come from any of them.
     type_name = node.get("@type")
-    if type_name is not None and type_name not in vocabulary["types"]:
-        problems.append(f"{path}: unknown type {type_name}")
-    lineage = ancestors(type_name) if type_name else set()
+    type_names = type_name if isinstance(type_name, list) else [type_name] if type_name else []
+    problems += [f"{path}: unknown type {name}" for name in type_names if name not in vocabulary["types"]]
+    lineage = set().union(*(ancestors(name) for name in type_names))
     for key, value in node.items():
         if key in KEYWORDS:
             continue

@@ -27,6 +27,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 import conditions.migrations
 from conditions.models import ConditionPage, medical_content_digest
 from tests import factories
+from tests.test_medical_review import required_blocks
 
 BODY = ConditionPage._meta.get_field("body").stream_block
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -40,6 +41,7 @@ PREVIEW_TEXT = {
     "treatment": "Guided exercise",
     "when_to_seek_care": "If back pain comes with loss of bladder or bowel control, call 911.",
     "faq": "Do back spasms go away on their own?",
+    "references": "Management of acute low back pain.",
     "text_section": "Gentle movement and good posture help many patients.",
     "image": "The caption appears under the image.",
     "call_to_action": "Contact the practice to discuss your specific situation.",
@@ -153,6 +155,7 @@ class BlockDefinitionTests(SimpleTestCase):
                 "complications.complications": ("Possible complications", "Complication"),
                 "treatment.options": ("Treatment options", "Treatment option"),
                 "faq.questions": ("Questions", "Question"),
+                "references.references": ("References", "Reference"),
             },
         )
 
@@ -191,6 +194,7 @@ class BlockDefinitionTests(SimpleTestCase):
                 "treatment": "Treatment: Heat or ice (Home care), Guided exercise (Physical therapy)",
                 "when_to_seek_care": "When to call 911 (Emergency: call 911)",
                 "faq": "Frequently asked questions: Do back spasms go away on their own?",
+                "references": "References: Management of acute low back pain",
                 "text_section": "Living with back spasms",
                 "call_to_action": "Request an appointment: Contact the practice to discuss your specific situation.",
             },
@@ -260,7 +264,7 @@ class EditorTests(TestCase):
 
     def test_publishing_an_image_without_alt_text_is_refused_unless_decorative(self):
         def publish(image):
-            body = streamfield([("image", {"image": image, "caption": ""})])
+            body = streamfield([("image", {"image": image, "caption": ""}), *required_blocks()])
             data = nested_form_data(
                 {"title": "Stenosis", "slug": "stenosis", "summary": "A narrowed canal.", "body": body}
             )

@@ -39,7 +39,18 @@ class CdnPurgeTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             publish_change(self.seed, summary="Updated summary.")
         self.assertEqual(
-            self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/", "locations/charleston/"}
+            self.purged_paths(),
+            {
+                "conditions/sciatica-back-spasms/",
+                "conditions/",
+                "locations/charleston/",
+                # The clinicians who treat it list it; treatment pages list the conditions linking to them.
+                "physicians/morgan-example/",
+                "physicians/jordan-sample/",
+                "treatments/physical-therapy/",
+                "treatments/epidural-steroid-injection/",
+                "treatments/microdiscectomy/",
+            },
         )
 
     def test_the_purge_is_repeated_once_the_publish_is_committed(self):
@@ -49,7 +60,18 @@ class CdnPurgeTests(TestCase):
         for callback in after_commit:
             callback()
         self.assertEqual(
-            self.purged_paths(), {"conditions/sciatica-back-spasms/", "conditions/", "locations/charleston/"}
+            self.purged_paths(),
+            {
+                "conditions/sciatica-back-spasms/",
+                "conditions/",
+                "locations/charleston/",
+                # The clinicians who treat it list it; treatment pages list the conditions linking to them.
+                "physicians/morgan-example/",
+                "physicians/jordan-sample/",
+                "treatments/physical-therapy/",
+                "treatments/epidural-steroid-injection/",
+                "treatments/microdiscectomy/",
+            },
         )
 
     def test_changing_a_practice_setting_purges_every_live_page(self):

@@ -82,6 +82,26 @@ class ConditionPageAdminTests(WagtailPageTestCase):
                 ("text_section", {"heading": "More", "text": rich_text("<p>Stay active.</p>")}),
                 ("image", {"image": {"image": self.image.pk, "decorative": "", "alt_text": "Spine"}, "caption": ""}),
                 ("call_to_action", {"text": "Talk to us.", "link_label": "Book", "page": self.contact.pk}),
+                (
+                    "references",
+                    {
+                        "heading": "References",
+                        "references": list_block(
+                            [
+                                {
+                                    "title": "A guideline",
+                                    "authors": "",
+                                    "author_kind": "people",
+                                    "published_in": "",
+                                    "year": "",
+                                    "url": "",
+                                    "doi": "",
+                                    "pmid": "",
+                                }
+                            ]
+                        ),
+                    },
+                ),
             ]
         )
         data = nested_form_data(
@@ -293,7 +313,10 @@ class CallToActionDestinationTests(WagtailPageTestCase):
         self.assertEqual(form.select_one("input[name=came_from]")["value"], str(self.page.pk))
         self.assertEqual(
             self.page.content_problems(),
-            ["No “When to seek care” block: tell patients when to see a doctor or call 911."],
+            [
+                "No “Symptoms” block: list what patients notice. It is needed before medical review.",
+                "No “When to seek care” block: tell patients when to see a doctor or call 911.",
+            ],
         )
 
     def test_call_to_action_whose_page_is_unpublished_leads_to_the_appointment_page(self):
@@ -403,9 +426,17 @@ class PageRemovalWarningTests(WagtailPageTestCase):
         )
 
     def test_a_page_nothing_links_to_shows_no_warning(self):
-        response = self.client.get(reverse("wagtailadmin_pages:delete", args=[self.locations.pk]))
+        unlinked = Page.objects.get(slug="microdiscectomy")
+        response = self.client.get(reverse("wagtailadmin_pages:delete", args=[unlinked.pk]))
         self.assertEqual(self.warning(response), "")
         self.assertContains(response, "Yes, delete it")
+
+    def test_deleting_a_clinic_says_which_clinicians_lose_it(self):
+        response = self.client.get(reverse("wagtailadmin_pages:delete", args=[self.locations.pk]))
+        self.assertIn(
+            "Morgan Example Physician clinic → Clinic: the physician clinic will also be deleted",
+            self.warning(response),
+        )
 
     def test_deleting_with_a_redirect(self):
         response = self.client.post(

@@ -59,7 +59,26 @@ class SeedPageTests(TestCase):
         treatment = next(block.value for block in self.page.body if block.block_type == "treatment")
         self.assertEqual(
             [option["kind"] for option in treatment["options"]],
-            ["home_care", "medication", "physical_therapy", "surgery"],
+            ["home_care", "medication", "physical_therapy"],
+        )
+        # Each of the old page's treatment sentences under the treatment it describes, nothing added.
+        explanations = {option["name"]: option["explanation"] for option in treatment["options"]}
+        self.assertTrue(explanations["Heat or ice"].startswith("For minor back spasms, you can apply heat or ice"))
+        self.assertIn("in rare cases, surgery", explanations["Physical therapy and medication"])
+        self.assertNotContains(self.client.get(self.page.url), "Needed only in rare cases")
+
+    def test_the_page_is_clinically_safe_and_awaits_review(self):
+        html = BeautifulSoup(self.client.get(self.page.url).content, "html.parser")
+        self.assertIn("Pain that runs from the buttock down the back of one leg", html.get_text())
+        care = html.get_text(" ", strip=True)
+        for red_flag in ("lose control of your bladder or bowels", "genitals", "both legs suddenly feel weak"):
+            self.assertIn(red_flag, care)
+        self.assertIn("Call 911", care)
+        self.assertEqual(html.select_one(".medical-review").get_text(strip=True), "Awaiting medical review")
+        # “Also known as” never repeats a condition the title names.
+        self.assertEqual(
+            html.select_one(".condition__aka").get_text(),
+            "Also known as: Muscle spasms in the back, Lumbar radiculopathy",
         )
 
     def test_closing_call_to_action_links_to_contact(self):

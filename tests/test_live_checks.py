@@ -18,9 +18,11 @@ from home.models import PracticeSettings, TitleTemplate
 from seo.titles import META_DESCRIPTION_BUDGET
 from tests import factories
 from tests.page_editor import PageEditorTestData
+from tests.test_condition_page import list_block
 from tests.test_local_pages import LOCAL_STORY, add_mount_pleasant_clinic
 
 SCRIPT_REQUEST = {"x-requested-with": "XMLHttpRequest"}  # as live-checks.js sends it
+MISSING_SYMPTOMS_BLOCK = "No “Symptoms” block: list what patients notice. It is needed before medical review."
 MISSING_CARE_BLOCK = "No “When to seek care” block: tell patients when to see a doctor or call 911."
 MISSING_CALL_TO_ACTION = "No call to action: end with a way to ask for an appointment."
 
@@ -31,6 +33,10 @@ LONG_SUMMARY = (
     "stretching, physical therapy and a steroid injection help most people move freely again "
     "before surgery is considered."
 )
+
+
+def symptoms():
+    return ("symptoms", {"heading": "Symptoms", "intro": "", "symptoms": list_block(["A stiff shoulder"])})
 
 
 def when_to_seek_care():
@@ -78,7 +84,8 @@ def make_user(username, group):
 class LiveChecksEndpointTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.seed = factories.load_demo_site()
+        # The seed page as it was before it had symptoms and a when-to-seek-care card.
+        cls.seed = factories.strip_blocks(factories.load_demo_site(), "symptoms", "when_to_seek_care")
         cls.index = factories.condition_index()
         cls.clinic = add_mount_pleasant_clinic(treats=[cls.seed])
         cls.editor = make_user("marketing", Group.objects.get(name="Editors"))
@@ -114,7 +121,7 @@ class LiveChecksEndpointTests(TestCase):
 
         checks = result["content_checks"]
         self.assertEqual(checks["intro"], "Content checks for what you have typed:")
-        self.assertEqual(checks["problems"], [MISSING_CARE_BLOCK, MISSING_CALL_TO_ACTION])
+        self.assertEqual(checks["problems"], [MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK, MISSING_CALL_TO_ACTION])
         self.assertIsNone(checks["doorway"])
 
         preview = result["search_preview"]
@@ -134,7 +141,7 @@ class LiveChecksEndpointTests(TestCase):
 
     def test_the_checks_follow_the_blocks_typed(self):
         url = self.add_url(ConditionPage, self.index)
-        result = self.check(url, condition_form(body=[when_to_seek_care()]))
+        result = self.check(url, condition_form(body=[symptoms(), when_to_seek_care()]))
         self.assertEqual(result["content_checks"]["problems"], [MISSING_CALL_TO_ACTION])
 
     def test_an_empty_title_and_slug_show_where_they_will_go(self):
@@ -146,12 +153,12 @@ class LiveChecksEndpointTests(TestCase):
     def test_a_saved_page_is_checked_as_typed_and_nothing_is_saved(self):
         revisions = Revision.objects.count()
         data = condition_form(
-            title=self.seed.title, slug=self.seed.slug, summary=LONG_SUMMARY, body=[when_to_seek_care()]
+            title=self.seed.title, slug=self.seed.slug, summary=LONG_SUMMARY, body=[symptoms(), when_to_seek_care()]
         )
         result = self.check(self.edit_url(self.seed), data)
 
-        # The seed page lacks a when-to-seek-care card; the typed version has one.
-        self.assertEqual(self.seed.content_problems(), [MISSING_CARE_BLOCK])
+        # The seed page lacks symptoms and a when-to-seek-care card; the typed version has them.
+        self.assertEqual(self.seed.content_problems(), [MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK])
         self.assertEqual(result["content_checks"]["problems"], [MISSING_CALL_TO_ACTION])
 
         preview = result["search_preview"]
@@ -284,6 +291,12 @@ class LiveChecksEndpointTests(TestCase):
 class EditorPanelsTests(PageEditorTestData, TestCase):
     """What the editor shows before any typing, and without JavaScript: the page as saved."""
 
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # The seed page as it was before it had symptoms and a when-to-seek-care card.
+        cls.seed = factories.strip_blocks(cls.seed, "symptoms", "when_to_seek_care")
+
     def edit(self, page):
         return BeautifulSoup(self.open_editor(page).content, "html.parser")
 
@@ -297,7 +310,7 @@ class EditorPanelsTests(PageEditorTestData, TestCase):
         )
         self.assertEqual(
             [item.get_text() for item in checks.find(attrs={"data-content-checks-problems": True}).find_all("li")],
-            [MISSING_CARE_BLOCK],
+            [MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK],
         )
         self.assertIsNotNone(checks.find(attrs={"role": "status"}))
 

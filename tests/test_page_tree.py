@@ -6,6 +6,8 @@ from conditions.models import ConditionIndexPage, ConditionPage, LocalConditionP
 from conditions.service_areas import ServiceAreaPage
 from home.models import HomePage, StandardPage
 from locations.models import LocationIndexPage, LocationPage
+from physicians.models import PhysicianIndexPage
+from treatments.models import TreatmentIndexPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -34,5 +36,15 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(ConditionIndexPage, LocationPage)
 
     def test_home_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {ConditionIndexPage, LocationIndexPage, StandardPage, AppointmentPage})
+        self.assertAllowedSubpageTypes(
+            HomePage,
+            {
+                ConditionIndexPage,
+                LocationIndexPage,
+                PhysicianIndexPage,
+                TreatmentIndexPage,
+                StandardPage,
+                AppointmentPage,
+            },
+        )
         self.assertCanNotCreateAt(ConditionIndexPage, StandardPage)

@@ -11,16 +11,20 @@ One module per family of blocks (the picker's groups), each block with its templ
   about.py    symptoms, causes, complications ("About the condition")
   care.py     treatment, when to seek care ("Care and treatment")
   general.py  FAQ, text section, call to action ("General content")
+  references.py  the numbered references and the [1] markers citing them ("General content")
   image.py    the image block, and the shape its values had before conditions 0009
   shared.py   the picker's groups, the preview page and the rich-text features they share
 """
 
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from wagtail import blocks
 
 from conditions.blocks.about import CauseBlock, CausesBlock, ComplicationsBlock, SymptomsBlock
 from conditions.blocks.care import TreatmentBlock, TreatmentOptionBlock, WhenToSeekCareBlock
 from conditions.blocks.general import CallToActionBlock, FAQBlock, QuestionBlock, TextSectionBlock
 from conditions.blocks.image import ImageBlock
+from conditions.blocks.references import ReferenceBlock, ReferencesBlock, link_citation_markers
 
 __all__ = [
     "CallToActionBlock",
@@ -31,6 +35,8 @@ __all__ = [
     "FAQBlock",
     "ImageBlock",
     "QuestionBlock",
+    "ReferenceBlock",
+    "ReferencesBlock",
     "SymptomsBlock",
     "TextSectionBlock",
     "TreatmentBlock",
@@ -40,7 +46,10 @@ __all__ = [
 
 
 class ConditionBodyBlock(blocks.StreamBlock):
-    """The body of condition and local condition pages: the picker's blocks, those a page needs once capped at one."""
+    """The body of condition and local condition pages: the picker's blocks, those a page needs once capped at one.
+
+    Rendered, each [N] an editor typed in the text links to reference N of the references block.
+    """
 
     symptoms = SymptomsBlock()
     causes = CausesBlock()
@@ -51,6 +60,7 @@ class ConditionBodyBlock(blocks.StreamBlock):
     text_section = TextSectionBlock()
     image = ImageBlock()
     call_to_action = CallToActionBlock()
+    references = ReferencesBlock()
 
     class Meta:
         block_counts = {
@@ -59,4 +69,32 @@ class ConditionBodyBlock(blocks.StreamBlock):
             "complications": {"max_num": 1},
             "treatment": {"max_num": 1},
             "faq": {"max_num": 1},
+            "references": {"max_num": 1},
         }
+
+    def render_basic(self, value, context=None):
+        """Wagtail's rendering (each block in its <div>), with the citation markers linked."""
+        references = next((child.value["references"] for child in value if child.block_type == "references"), [])
+
+        def rendered(child):
+            html = child.render(context=context)
+            if getattr(child.block, "lists_citations", False):
+                return html
+            # Safe: only fixed markup is added to what the block's template escaped (link_citation_markers).
+            return mark_safe(link_citation_markers(html, len(references)))  # noqa: S308
+
+        return format_html_join(
+            "\n",
+            '<div class="w-block-{1} block-{1}">{0}</div>',
+            ((rendered(child), child.block_type) for child in value),
+        )
+
+
+def page_properties(body):
+    """What a page's blocks say about the page itself rather than the condition (its references, as
+    `citation`): each block type that has some gives `page_structured_data(value)`."""
+    properties = {}
+    for block in body:
+        if hasattr(block.block, "page_structured_data"):
+            properties.update(block.block.page_structured_data(block.value))
+    return properties

@@ -20,6 +20,11 @@ class TreatmentOptionValue(blocks.StructValue):
     def kind_label(self):
         return dict(TREATMENT_KINDS).get(self.get("kind"), "Other")
 
+    def treatment_page_shown(self):
+        """The chosen treatment page while it is live (the option's name links to it), else None."""
+        page = self.get("treatment_page")
+        return page if page is not None and page.live else None
+
 
 class TreatmentOptionBlock(blocks.StructBlock):
     """One way the condition is treated."""
@@ -27,6 +32,14 @@ class TreatmentOptionBlock(blocks.StructBlock):
     name = blocks.CharBlock(max_length=100, help_text="e.g. “Physical therapy”.")
     kind = blocks.ChoiceBlock(choices=TREATMENT_KINDS, default="other")
     explanation = blocks.TextBlock(help_text="When this option is used and what it involves.")
+    treatment_page = blocks.PageChooserBlock(
+        page_type="treatments.TreatmentPage",
+        required=False,
+        help_text=(
+            "Optional: the treatment's own page. The option's name links to it, and that page lists this "
+            "condition under “Conditions this treats” once this page is published."
+        ),
+    )
 
     class Meta:
         icon = "plus-inverse"
@@ -63,11 +76,16 @@ class TreatmentBlock(blocks.StructBlock):
         }
 
     def structured_data(self, value):
-        """Each option typed by its kind: possibleTreatment for therapies and procedures, drug for medication."""
+        """Each option typed by its kind: possibleTreatment for therapies and procedures, drug for medication;
+        with the address of its treatment page when it links to one."""
         typed = {"possibleTreatment": [], "drug": []}
         for option in value["options"]:
             schema_type = SCHEMA_TYPES.get(option["kind"], "MedicalTherapy")
             [thing] = described_things(schema_type, [option])
+            page = option.treatment_page_shown()
+            if page is not None:
+                # Its address only: the treatment's @id is defined on its own page's graph, not this one.
+                thing["url"] = page.full_url
             typed["drug" if schema_type == "Drug" else "possibleTreatment"].append(thing)
         return {name: things for name, things in typed.items() if things}
 

@@ -54,6 +54,14 @@ def fill_cause(cause, name, explanation):
     cause.get_by_role("textbox", name="Explanation*").fill(explanation)
 
 
+def write_rich_text(page, block, text):
+    """Types into the block's rich text editor, and waits until its field holds the text: the editor
+    stores what is typed a moment later, and a form sent before then would send it empty."""
+    block.locator(".Draftail-Editor [contenteditable=true]").click()
+    page.keyboard.type(text)
+    expect(block.locator("input[name$='-text']")).to_have_value(re.compile(re.escape(text)))
+
+
 def insert_block(page, body, label):
     """Opens the block picker below the last block and picks a block type by its label."""
     body.get_by_role("button", name="Insert a block").last.click()
@@ -96,16 +104,17 @@ def test_editor_writes_a_condition_page_and_a_medical_reviewer_approves_it(edito
     page.get_by_role("textbox", name="Summary*").fill(
         "Bursitis is swelling of a bursa, a small fluid-filled sac that cushions a joint."
     )
-    # The page opens with its outline of blocks; this first version needs causes and treatment only,
-    # so the editor removes the rest (from the last, so that the others keep their places).
-    # A deleted block is hidden and sent back marked as deleted.
+    # The page opens with its outline of blocks; this first version needs symptoms, causes, treatment
+    # and when to seek care (review needs the first and the last), so the editor removes the rest (from
+    # the last, so that the others keep their places). A deleted block is hidden and sent back marked as deleted.
     blocks = page.locator(OUTLINE_BLOCKS).filter(visible=True)
     expect(blocks).to_have_count(7)
-    for position in (6, 5, 4, 2, 0):
+    for position in (6, 5, 2):
         blocks.nth(position).locator(":scope > section > .w-panel__header").get_by_role("button", name="Delete").click()
-    expect(blocks).to_have_count(2)
+    expect(blocks).to_have_count(4)
 
-    causes = blocks.nth(0)
+    blocks.nth(0).get_by_role("region", name=re.compile(r"^Symptom\b")).get_by_role("textbox").fill("A swollen joint")
+    causes = blocks.nth(1)
     causes.get_by_role("textbox", name="Heading*").fill("What causes bursitis")
     cause = causes.get_by_role("region", name="Cause", exact=True)
     expect(cause).to_have_count(1)  # the list starts with the one cause it requires
@@ -114,12 +123,13 @@ def test_editor_writes_a_condition_page_and_a_medical_reviewer_approves_it(edito
     expect(cause).to_have_count(2)
     fill_cause(cause.last, "Injury", "A fall or a blow to the joint inflames the bursa.")
 
-    treatment = blocks.nth(1)
+    treatment = blocks.nth(2)
     treatment.get_by_role("textbox", name="Heading*").fill("How bursitis is treated")
     option = treatment.get_by_role("region", name=re.compile(r"^Treatment option\b"))
     option.get_by_role("textbox", name="Name*").fill("Rest and ice")
     option.get_by_role("combobox", name="Kind*").select_option(label="Home care")
     option.get_by_role("textbox", name="Explanation*").fill("Rest the joint and ice it for 15 minutes at a time.")
+    write_rich_text(page, blocks.nth(3), "A hot, red joint with a fever.")
 
     # Editors cannot publish: the footer's action menu offers the section's workflow instead.
     footer = page.get_by_role("navigation", name="Actions (footer)")

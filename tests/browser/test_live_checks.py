@@ -12,6 +12,7 @@ except ImportError:  # conftest skips these tests, or fails them when they were 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+MISSING_SYMPTOMS_BLOCK = "No “Symptoms” block: list what patients notice. It is needed before medical review."
 MISSING_CARE_BLOCK = "No “When to seek care” block: tell patients when to see a doctor or call 911."
 SHORT_SUMMARY = "Back spasms are sudden, involuntary tightening of the back muscles."
 # Over the summary's 300-character budget, which a content check reports.
@@ -27,7 +28,8 @@ BRAND = "SC Sports Medicine"
 @pytest.fixture
 def seed_and_editor():
     """The demo site's condition page and an editor (set up before the browser starts)."""
-    seed = factories.load_demo_site()
+    # The seed page as it was before it had symptoms and a when-to-seek-care card.
+    seed = factories.strip_blocks(factories.load_demo_site(), "symptoms", "when_to_seek_care")
     editor = make_user("marketing", "Editors", "Eddie", "Editor")
     return seed, editor
 
@@ -45,7 +47,7 @@ def test_the_counters_and_content_checks_follow_typing_without_saving(seed_and_e
 
     checks = page.locator("[data-live-checks='content-checks']")
     problems = checks.locator("[data-content-checks-problems] li")
-    expect(problems).to_have_text([MISSING_CARE_BLOCK])
+    expect(problems).to_have_text([MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK])
     preview = page.locator("[data-seo-preview]")
     description = preview.locator("[data-seo-counter='description']")
     saved_description = seed.get_meta_description()
@@ -63,13 +65,13 @@ def test_the_counters_and_content_checks_follow_typing_without_saving(seed_and_e
         f"The summary is {len(LONG_SUMMARY)} characters; keep it within 300 so it reads as a quick answer "
         "and fits under a search result."
     )
-    expect(problems).to_have_text([MISSING_CARE_BLOCK, too_long])
+    expect(problems).to_have_text([MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK, too_long])
     expect(description.locator("[data-seo-counter-note]")).to_contain_text("From the summary, shortened to")
-    expect(checks.get_by_role("status")).to_have_text("Content checks: 2 to look at.")
+    expect(checks.get_by_role("status")).to_have_text("Content checks: 3 to look at.")
 
     # A block added to the body (no key pressed) counts too.
     insert_block(page, page.get_by_role("region", name="Body"), "When to seek care")
-    expect(problems).to_have_text([too_long])
+    expect(problems).to_have_text([MISSING_SYMPTOMS_BLOCK, too_long])
     expect(checks.locator("[data-content-checks-intro]")).to_have_text("Content checks for what you have typed:")
 
     # The title tag's counter on the Promote tab: the built-in template leaves the brand off rather
@@ -86,7 +88,7 @@ def test_the_counters_and_content_checks_follow_typing_without_saving(seed_and_e
 
     # Nothing was saved: the editor opened again shows the page as it was.
     page.reload()
-    expect(problems).to_have_text([MISSING_CARE_BLOCK])
+    expect(problems).to_have_text([MISSING_SYMPTOMS_BLOCK, MISSING_CARE_BLOCK])
     expect(checks.locator("[data-content-checks-intro]")).to_have_text(
         "Content checks for the saved version of this page:"
     )

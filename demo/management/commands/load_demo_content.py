@@ -17,11 +17,37 @@ from wagtail.rich_text import RichText
 
 from appointments.models import AppointmentFormField, AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage
+from demo.physicians import ensure_physicians
 from demo.seed import read_seed, split_sentences
+from demo.treatments import ensure_treatments
 from home.models import HomePage, PracticeSettings
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
 
 LEGACY_SEED_PATH = "/sciatica-treatment-charleston-sc/"
+
+# Written for the demo from widely published warning signs (such as NHS.UK's sciatica page); the
+# page stays "Awaiting medical review" until a clinician approves it.
+SEED_SYMPTOMS = {
+    "heading": "Symptoms",
+    "intro": "A back spasm or sciatica can show itself in one or more of these ways:",
+    "symptoms": [
+        "Sudden tightness or cramping in the muscles of the lower back",
+        "Pain that makes it hard to stand straight, walk or sit comfortably",
+        "Pain that runs from the buttock down the back of one leg",
+        "Tingling, pins and needles or numbness in the leg or foot",
+        "Pain that is worse when you cough, sneeze or sit for a long time",
+    ],
+}
+SEED_WHEN_TO_SEEK_CARE = {
+    "heading": "When to call 911",
+    "urgency": "emergency",
+    "text": RichText(
+        "<p>Call 911 or go to the emergency room if back pain or sciatica comes with any of these: "
+        "you lose control of your bladder or bowels, or cannot pass urine; the skin around your genitals, "
+        "bottom or inner thighs feels numb; or both legs suddenly feel weak or numb. These can be signs "
+        "that the nerves at the base of the spine are pressed and need treatment at once.</p>"
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -76,12 +102,14 @@ class Command(BaseCommand):
                 show_in_menus=True,
             )
             self.ensure_medical_review(conditions)
-            seed_page = self.ensure_seed_page(conditions, contact)
+            treatment_pages = ensure_treatments(home, self.created)
+            seed_page = self.ensure_seed_page(conditions, contact, treatment_pages)
             self.ensure_redirect(seed_page)
             if clinic_is_new:
                 clinic.booking_page = contact
                 clinic.conditions_treated = [seed_page]
                 clinic.save_revision().publish()
+            ensure_physicians(self, home, clinic, [seed_page])
 
         if self.created:
             for line in self.created:
@@ -154,6 +182,12 @@ class Command(BaseCommand):
             ),
             AppointmentFormField(label="Preferred clinic", field_type="clinic"),
             AppointmentFormField(
+                label="Preferred physician",
+                field_type="physician",
+                required=False,
+                help_text="Leave it as “No preference” and we will find the right clinician for you.",
+            ),
+            AppointmentFormField(
                 label="Preferred time of day",
                 field_type="radio",
                 choices="Morning\nAfternoon\nNo preference",
@@ -199,7 +233,7 @@ class Command(BaseCommand):
 
     # --- the seed condition page --------------------------------------------------------------
 
-    def ensure_seed_page(self, conditions, contact):
+    def ensure_seed_page(self, conditions, contact, treatment_pages=None):
         existing = conditions.get_children().filter(slug="sciatica-back-spasms").first()
         if existing is not None:
             return existing.specific
@@ -210,6 +244,7 @@ class Command(BaseCommand):
         heat_or_ice, over_the_counter, see_a_doctor, treatments_summary, contact_us = split_sentences(
             " ".join(treatment.paragraphs)
         )
+        treatment_pages = treatment_pages or {}
         body = [
             (
                 "text_section",
@@ -218,6 +253,7 @@ class Command(BaseCommand):
                     "text": RichText(f"<p>{' '.join(intro_sentences[2:])}</p>"),
                 },
             ),
+            ("symptoms", SEED_SYMPTOMS),
             (
                 "causes",
                 {
@@ -237,8 +273,9 @@ class Command(BaseCommand):
             (
                 "treatment",
                 {
+                    # Each of the old page's sentences under the treatment it describes, and no more.
                     "heading": treatment.heading,
-                    "intro": treatments_summary,
+                    "intro": see_a_doctor,
                     "options": [
                         {"name": "Heat or ice", "kind": "home_care", "explanation": heat_or_ice},
                         {
@@ -249,12 +286,13 @@ class Command(BaseCommand):
                         {
                             "name": "Physical therapy and medication",
                             "kind": "physical_therapy",
-                            "explanation": see_a_doctor,
+                            "explanation": treatments_summary,
+                            "treatment_page": treatment_pages.get("physical-therapy"),
                         },
-                        {"name": "Surgery", "kind": "surgery", "explanation": "Needed only in rare cases."},
                     ],
                 },
             ),
+            ("when_to_seek_care", SEED_WHEN_TO_SEEK_CARE),
             (
                 "call_to_action",
                 {"text": contact_us, "link_label": "Request an appointment", "page": contact},
@@ -265,7 +303,8 @@ class Command(BaseCommand):
                 title=seed.title,
                 slug="sciatica-back-spasms",
                 summary=" ".join(intro_sentences[:2]),
-                other_names="Back spasms, Muscle spasms in the back",
+                other_names="Muscle spasms in the back, Lumbar radiculopathy",
+                body_areas=["spine"],
                 body=body,
             )
         )

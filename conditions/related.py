@@ -1,0 +1,94 @@
+"""Body areas, and the related conditions a condition page lists: those its editors chose first,
+then others in the same body area, then others linking to the same treatment page."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.models import ReferenceIndex
+
+from home.models import page_type_for
+
+BODY_AREAS = [
+    ("spine", "Spine and back"),
+    ("neck", "Neck"),
+    ("shoulder", "Shoulder"),
+    ("elbow", "Elbow"),
+    ("hand-wrist", "Hand and wrist"),
+    ("hip", "Hip"),
+    ("knee", "Knee"),
+    ("foot-ankle", "Foot and ankle"),
+    ("sports", "Sports injuries"),
+]
+RELATED_LIMIT = 4
+
+
+def option_values(block_data):
+    """The treatment options of a Treatment block's stored value (ListBlock items, either format)."""
+    for item in block_data.get("options") or []:
+        yield item.get("value", item) if isinstance(item, dict) and item.get("type") == "item" else item
+
+
+def linked_treatment_ids(body):
+    """The treatment pages a page's Treatment block links to, read from its stored body."""
+    ids = set()
+    for block in body.raw_data:
+        if block.get("type") == "treatment":
+            ids.update(option.get("treatment_page") for option in option_values(block.get("value") or {}))
+    return {page_id for page_id in ids if isinstance(page_id, int)}
+
+
+def pages_linking_to(model, treatment_ids):
+    """The ids of `model` pages whose saved content links to any of the treatment pages.
+
+    Wagtail's reference index records the page's own row, which is its live content once published.
+    """
+    treatment_type = page_type_for("treatment")
+    if not treatment_ids or treatment_type is None:
+        return []
+    return ReferenceIndex.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        to_content_type=ContentType.objects.get_for_model(treatment_type).pk,
+        to_object_id__in=[str(page_id) for page_id in treatment_ids],
+    ).values_list("object_id", flat=True)
+
+
+def sharing_an_area(areas):
+    """A filter for condition pages tagged with any of `areas`."""
+    wanted = Q(pk__in=[])
+    for area in areas:
+        # Stored as comma-separated keys (home.fields.ChoiceListField): match whole keys only.
+        wanted |= Q(body_areas=area) | Q(body_areas__startswith=f"{area},") | Q(body_areas__endswith=f",{area}")
+        wanted |= Q(body_areas__contains=f",{area},")
+    return wanted
+
+
+def pages_listing_as_related(page):
+    """The condition pages that may list `page` among their related conditions (for the page cache)."""
+    model = type(page)
+    wanted = sharing_an_area(page.body_areas) | Q(related_conditions_chosen=page)
+    treatments = linked_treatment_ids(page.body)
+    if treatments:
+        wanted |= Q(pk__in=[int(object_id) for object_id in pages_linking_to(model, treatments)])
+    return list(model.objects.live().exclude(pk=page.pk).filter(wanted).distinct())
+
+
+def related_conditions(page, limit=RELATED_LIMIT):
+    """Live, public condition pages related to `page`, the editors' choices first (by title)."""
+    model = type(page)
+    chosen = sorted(condition.pk for condition in page.related_conditions_chosen.all() if condition.pk != page.pk)
+    areas = page.body_areas
+    treatments = linked_treatment_ids(page.body)
+    wanted = Q(pk__in=chosen) | sharing_an_area(areas)
+    shared_treatment = set()
+    if treatments:
+        shared_treatment = {int(object_id) for object_id in pages_linking_to(model, treatments)}
+        wanted |= Q(pk__in=shared_treatment)
+    candidates = model.objects.live().public().exclude(pk=page.pk).filter(wanted)
+    candidates = list(candidates.only("title", "summary", "url_path", "body_areas"))
+
+    def rank(candidate):
+        if candidate.pk in chosen:
+            return (0, 0, candidate.title)
+        shares_area = bool(set(candidate.body_areas) & set(areas))
+        return (1 if shares_area else 2, 0 if candidate.pk in shared_treatment else 1, candidate.title)
+
+    return sorted(candidates, key=rank)[:limit]

@@ -1,0 +1,54 @@
+"""Related conditions on a condition page: the editors' choices first, then a shared body area."""
+
+from bs4 import BeautifulSoup
+from django.test import TestCase
+
+from conditions.models import ConditionPage
+from tests import factories
+
+
+def related_titles(client, page):
+    html = BeautifulSoup(client.get(page.url).content, "html.parser")
+    section = html.find("section", class_="related-conditions")
+    return [a.get_text() for a in section.select("h3 a")] if section else []
+
+
+class RelatedConditionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.knee = factories.make_condition(title="Knee Pain", slug="knee-pain", body_areas=["knee"])
+        cls.meniscus = factories.make_condition(title="Meniscus Tear", slug="meniscus", body_areas=["knee", "sports"])
+        cls.acl = factories.make_condition(title="ACL Injury", slug="acl", body_areas=["sports"])
+        cls.neck = factories.make_condition(title="Neck Pain", slug="neck-pain", body_areas=["neck"])
+        cls.elbow = factories.make_condition(title="Tennis Elbow", slug="tennis-elbow", body_areas=["elbow"])
+
+    def test_conditions_in_the_same_body_area_are_related(self):
+        self.assertEqual(related_titles(self.client, self.knee), ["Meniscus Tear"])
+        self.assertEqual(related_titles(self.client, self.meniscus), ["ACL Injury", "Knee Pain"])
+        # “knee” never matches inside another key, and a page without neighbours shows no section.
+        self.assertEqual(related_titles(self.client, self.neck), [])
+
+    def test_the_editors_choices_come_first(self):
+        page = ConditionPage.objects.get(pk=self.knee.pk)
+        page.related_conditions_chosen = [self.neck, self.elbow]
+        page.save_revision().publish()
+        self.assertEqual(related_titles(self.client, page), ["Neck Pain", "Tennis Elbow", "Meniscus Tear"])
+        # The chosen pages' own lists are not changed: the choice is one way.
+        self.assertEqual(related_titles(self.client, self.neck), [])
+
+    def test_drafts_and_unpublished_pages_are_not_listed(self):
+        ConditionPage.objects.get(pk=self.meniscus.pk).unpublish()
+        factories.make_condition(title="Kneecap Pain", slug="kneecap", body_areas=["knee"], publish=False)
+        self.assertEqual(related_titles(self.client, self.knee), [])
+
+    def test_a_new_neighbour_shows_on_the_next_request(self):
+        self.assertEqual(related_titles(self.client, self.neck), [])
+        factories.make_condition(title="Whiplash", slug="whiplash", body_areas=["neck"])
+        self.assertEqual(related_titles(self.client, self.neck), ["Whiplash"])
+
+    def test_also_known_as_leaves_out_the_names_in_the_title(self):
+        page = factories.make_condition(
+            title="Bursitis / Tendinitis", slug="bursitis", other_names="tendinitis, Tennis hip"
+        )
+        self.assertEqual(page.other_names_list, ["Tennis hip"])
