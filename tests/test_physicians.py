@@ -10,6 +10,8 @@ from django.core.management.base import SystemCheckError
 from django.test import TestCase
 from django.urls import reverse
 from wagtail.models import Workflow
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from appointments.models import AppointmentPage, AppointmentRequest
 from conditions.models import ConditionPage
@@ -249,3 +251,73 @@ class ReviewerBylineTests(TestCase):
         self.assertIsNone(line.a)
         webpage = nodes_by_type(graph_from(response), "MedicalWebPage")[0]
         self.assertEqual(webpage["reviewedBy"], {"@type": "Person", "name": "Morgan Example, MD"})
+
+
+class PhysicianEditorTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.clinic = factories.launch_demo_clinic()
+        cls.seed = ConditionPage.objects.get(slug="sciatica-back-spasms")
+        cls.index = PhysicianIndexPage.objects.get()
+        cls.admin = get_user_model().objects.create_superuser("admin", "admin@example.com", "pw")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def form(self, **fields):
+        data = nested_form_data(
+            {
+                "title": "Sam Hart",
+                "slug": "sam-hart",
+                "credentials": "DO",
+                "job_title": "Sports medicine physician",
+                "bio": rich_text("<p>Treats runners.</p>"),
+                "specialties": "Sports medicine",
+                "board_certifications": "",
+                "languages": "English",
+                "accepting_new_patients": "on",
+                "npi": "1234567893",
+                "education": inline_formset(
+                    [
+                        {
+                            "kind": "degree",
+                            "name": "Doctor of Osteopathic Medicine",
+                            "institution": "A College",
+                            "year": "2010",
+                        }
+                    ]
+                ),
+                "clinic_days": inline_formset([{"clinic": self.clinic.pk}]),
+                **fields,
+            }
+        )
+        # Tick boxes post one value per box ticked.
+        data.update(
+            {
+                "medical_specialties": ["Musculoskeletal"],
+                "conditions_treated": [self.seed.pk],
+                "clinic_days-0-days": ["1", "3"],
+            }
+        )
+        return data
+
+    def test_an_editor_adds_a_clinician_with_training_and_clinic_days(self):
+        self.assertCanCreate(self.index, PhysicianPage, self.form())
+        page = PhysicianPage.objects.get(slug="sam-hart")
+        self.assertEqual(page.medical_specialties, ["Musculoskeletal"])
+        self.assertEqual(list(page.conditions_treated.all()), [self.seed])
+        self.assertEqual([(entry.clinic, entry.days) for entry in page.clinic_days.all()], [(self.clinic, ["1", "3"])])
+        page.save_revision().publish()
+        text = BeautifulSoup(self.client.get(page.url).content, "html.parser").get_text(" ", strip=True)
+        self.assertIn("Charleston Clinic : Tuesday, Thursday", text)
+        self.assertIn("Doctor of Osteopathic Medicine, A College (2010)", text)
+
+    def test_a_mistyped_npi_is_refused_with_a_message(self):
+        response = self.client.post(
+            reverse("wagtailadmin_pages:add", args=["physicians", "physicianpage", self.index.pk]),
+            self.form(npi="1234567890"),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "This NPI&#x27;s last digit does not match the others")
+        self.assertFalse(PhysicianPage.objects.filter(slug="sam-hart").exists())
