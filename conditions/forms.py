@@ -8,11 +8,14 @@ page cannot go to review, or be published, without the two blocks a patient reli
 may notice, and when to see a doctor. Saving a draft is always allowed.
 """
 
+from wagtail.admin.forms.pages import CopyForm
+
 from home.forms import BasePageForm
 
 # The editor's buttons that submit a page for review (restarting the workflow submits it again) or publish it.
 SUBMIT_ACTIONS = ("action-submit", "action-restart-workflow")
 PUBLISH_ACTION = "action-publish"
+WORKFLOW_ACTION = "action-workflow-action"
 
 # The blocks a condition page needs before review, as the editor is told to add them.
 REQUIRED_BLOCKS = {
@@ -51,7 +54,9 @@ class ConditionPageForm(BasePageForm):
 
     def _post_clean(self):
         super()._post_clean()
-        submitting = any(action in self.data for action in SUBMIT_ACTIONS)
+        # A reviewer's "Approve and Publish" from the editor saves what is in the form, then publishes it.
+        approving = WORKFLOW_ACTION in self.data and self.data.get("workflow-action-name") == "approve"
+        submitting = any(action in self.data for action in SUBMIT_ACTIONS) or approving
         publishing = PUBLISH_ACTION in self.data
         if not (submitting or publishing):
             return
@@ -63,3 +68,11 @@ class ConditionPageForm(BasePageForm):
         going = "be published" if publishes_directly else "go to medical review"
         if problem := required_blocks_problem(body, going=going):
             self.add_error(None, problem)
+
+
+class ConditionCopyForm(CopyForm):
+    """Copying a condition page never publishes the copy: it goes to medical review like any page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("publish_copies", None)

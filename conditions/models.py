@@ -7,14 +7,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from conditions.blocks import ConditionBodyBlock, page_properties
-from conditions.forms import ConditionPageForm
+from conditions.forms import ConditionCopyForm, ConditionPageForm
 from conditions.local_pages import LocalConditionPage  # noqa: F401 (registered with the app's models)
 from conditions.panels import ContentChecksPanel, ReviewRecordPanel
 from conditions.related import BODY_AREAS, pages_listing_as_related, related_conditions
@@ -28,25 +26,6 @@ from home.index_page import IndexPage
 from home.models import BasePage, PracticeSettings, page_type_for
 
 SUMMARY_BUDGET = 300
-
-
-def read_every_block(value):
-    """Read every block of a StreamField value, nested ones too, as rendering the page does.
-
-    Wagtail reads a stored value lazily and stores a block it never read as it was; one it read is
-    stored with every field its block has now. Reading all of it first makes a page's stored form
-    the same whether or not it has been rendered.
-    """
-    if isinstance(value, StreamValue):
-        children = [child.value for child in value]
-    elif isinstance(value, ListValue):
-        children = list(value)
-    elif isinstance(value, StructValue):
-        children = list(value.values())
-    else:
-        return
-    for child in children:
-        read_every_block(child)
 
 
 class ConditionIndexPage(IndexPage):
@@ -163,6 +142,7 @@ class ConditionPage(BasePage):
     ]
 
     base_form_class = ConditionPageForm
+    copy_form_class = ConditionCopyForm
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = ["conditions.LocalConditionPage", "conditions.ServiceAreaPage"]
     default_title_template = "{title} Treatment in {city}, {state} | {brand}"
@@ -173,11 +153,11 @@ class ConditionPage(BasePage):
     def medical_content_digest(self):
         """A fingerprint of what a medical reviewer vouches for: the title, summary, other names and body.
 
-        Every block is read first (read_every_block), so that the fingerprint is the same whether the
-        page was rendered or not.
+        The body as stored: rendering the page reads its blocks, which may then write a field a block
+        gained since (say, an empty page link) that the stored form does not have. The stored form
+        is what the reviewer approved, whether or not the page has been shown since.
         """
-        read_every_block(self.body)
-        return medical_content_digest(self.title, self.summary, self.other_names, self.body.get_prep_value())
+        return medical_content_digest(self.title, self.summary, self.other_names, list(self.body.raw_data))
 
     @property
     def review_is_current(self):
@@ -251,6 +231,16 @@ class ConditionPage(BasePage):
         physician_type = page_type_for("physician")
         return physician_type.treating(self.pk) if physician_type and self.pk else []
 
+    def reviewer_without_a_page(self):
+        """The reviewer as a schema.org Person when they have no physician page: their name, and
+        their credentials apart from it when their reviewer profile gives them."""
+        user = self.reviewed_by_user
+        profile = getattr(user, "reviewer_profile", None) if user else None
+        name = (user.get_full_name() or user.get_username()) if user else ""
+        if profile is None or not name or not self.reviewed_by.startswith(name):
+            return {"@type": "Person", "name": self.reviewed_by}
+        return {"@type": "Person", "name": name, "honorificSuffix": profile.credentials}
+
     @cached_property
     def reviewer_physician(self):
         """The reviewer's live physician page, for the byline's link and reviewedBy; None without one."""
@@ -302,7 +292,7 @@ class ConditionPage(BasePage):
                 reviewer = [self.reviewer_physician.person_node(graph, brief=True)]
                 properties["reviewedBy"] = {"@id": reviewer[0]["@id"]}
             else:
-                properties["reviewedBy"] = {"@type": "Person", "name": self.reviewed_by}
+                properties["reviewedBy"] = self.reviewer_without_a_page()
         if clinics:
             properties["mentions"] = [{"@id": clinic["@id"]} for clinic in clinics]
         properties.update(page_properties(self.body))

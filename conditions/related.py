@@ -3,9 +3,7 @@ then others in the same body area, then others linking to the same treatment pag
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from wagtail.models import ReferenceIndex
-
-from home.models import page_type_for
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 BODY_AREAS = [
     ("spine", "Spine and back"),
@@ -19,6 +17,8 @@ BODY_AREAS = [
     ("sports", "Sports injuries"),
 ]
 RELATED_LIMIT = 4
+# Where a Treatment block's option links to its treatment page, as Wagtail's reference index names it.
+TREATMENT_LINK_PATH = "body.treatment.options.item.treatment_page"
 
 
 def option_values(block_data):
@@ -41,13 +41,14 @@ def pages_linking_to(model, treatment_ids):
 
     Wagtail's reference index records the page's own row, which is its live content once published.
     """
-    treatment_type = page_type_for("treatment")
-    if not treatment_ids or treatment_type is None:
+    if not treatment_ids:
         return []
+    # The index names the page linked to by its base type (Page), the linking page by its own.
     return ReferenceIndex.objects.filter(
         content_type=ContentType.objects.get_for_model(model),
-        to_content_type=ContentType.objects.get_for_model(treatment_type).pk,
+        to_content_type=ContentType.objects.get_for_model(Page),
         to_object_id__in=[str(page_id) for page_id in treatment_ids],
+        model_path=TREATMENT_LINK_PATH,
     ).values_list("object_id", flat=True)
 
 
@@ -61,11 +62,28 @@ def sharing_an_area(areas):
     return wanted
 
 
+def previously_published(page):
+    """The page as it was published before its live version, or None."""
+    revision_id = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
+        .exclude(revision_id=page.live_revision_id)
+        .order_by("-timestamp", "-pk")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    revision = Revision.objects.filter(pk=revision_id).first() if revision_id else None
+    return revision.as_object() if revision else None
+
+
 def pages_listing_as_related(page):
-    """The condition pages that may list `page` among their related conditions (for the page cache)."""
+    """The condition pages that may list `page` among their related conditions (for the page cache):
+    those it shares a body area or a treatment with, now or as it was published before, and those
+    that chose it."""
     model = type(page)
-    wanted = sharing_an_area(page.body_areas) | Q(related_conditions_chosen=page)
-    treatments = linked_treatment_ids(page.body)
+    versions = [page, *filter(None, [previously_published(page)])]
+    areas = {area for version in versions for area in version.body_areas}
+    wanted = sharing_an_area(areas) | Q(related_conditions_chosen=page)
+    treatments = set().union(*(linked_treatment_ids(version.body) for version in versions))
     if treatments:
         wanted |= Q(pk__in=[int(object_id) for object_id in pages_linking_to(model, treatments)])
     return list(model.objects.live().exclude(pk=page.pk).filter(wanted).distinct())

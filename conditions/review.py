@@ -20,19 +20,8 @@ from wagtail.models import AbstractGroupApprovalTask
 from home.models import page_type_for
 
 
-def without_empty_fields(data):
-    """Stored block data without the fields left empty: a block that gains an optional field keeps
-    the fingerprint of the content approved before it had it."""
-    if isinstance(data, dict):
-        return {key: without_empty_fields(value) for key, value in data.items() if value not in (None, "")}
-    if isinstance(data, list):
-        return [without_empty_fields(item) for item in data]
-    return data
-
-
 def medical_content_digest(title, summary, other_names, body_data):
-    body = without_empty_fields(body_data)
-    content = {"title": title, "summary": summary, "other_names": other_names, "body": body}
+    content = {"title": title, "summary": summary, "other_names": other_names, "body": body_data}
     return hashlib.sha256(json.dumps(content, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
 
@@ -70,10 +59,11 @@ class ReviewerProfile(models.Model):
 def reviewer_signature(user):
     """(“Jane Doe, MD”, her physician page or None): the approving reviewer as pages name them."""
     profile = ReviewerProfile.objects.filter(user=user).select_related("physician").first()
+    max_length = page_type_for("condition")._meta.get_field("reviewed_by").max_length
     if profile is not None and profile.physician is not None:
-        return profile.physician.display_name, profile.physician
+        return profile.physician.display_name[:max_length], profile.physician
     name = user.get_full_name() or user.get_username()
-    return (f"{name}, {profile.credentials}" if profile else name), None
+    return (f"{name}, {profile.credentials}" if profile else name)[:max_length], None
 
 
 class MedicalReviewTask(AbstractGroupApprovalTask):

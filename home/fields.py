@@ -47,13 +47,16 @@ class ChoiceListField(models.CharField):
             raise ValidationError(self.error_messages["blank"], code="blank")
 
     def formfield(self, **kwargs):
-        return forms.TypedMultipleChoiceField(
-            choices=self.choice_list,
-            required=not self.blank,
-            label=kwargs.get("label", self.verbose_name.capitalize()),
-            help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
-        )
+        options = {
+            "choices": self.choice_list,
+            "required": not self.blank,
+            "label": self.verbose_name.capitalize(),
+            "help_text": self.help_text,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        # What a form asks of every field (a label, initial value, disabled), but not CharField's own.
+        options.update({key: value for key, value in kwargs.items() if key not in ("max_length", "form_class")})
+        return forms.TypedMultipleChoiceField(**options)
 
     def labels(self, value):
         """The labels of the keys in `value`, in the order of the choice list."""

@@ -299,7 +299,12 @@ class LocationPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["conditions"] = self.conditions_treated.live().public().order_by("title")
+        # From the page's own list, which a preview holds in memory rather than in the database.
+        chosen = [condition.pk for condition in self.conditions_treated.all()]
+        condition_type = page_type_for("condition")
+        context["conditions"] = (
+            condition_type.objects.filter(pk__in=chosen).live().public().order_by("title") if condition_type else []
+        )
         physician_type = page_type_for("physician")
         context["physicians"] = physician_type.seeing_patients_at(self.pk) if physician_type else []
         return context

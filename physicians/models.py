@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from home.fields import ChoiceListField
 from home.index_page import IndexPage
-from home.models import BasePage
+from home.models import BasePage, page_type_for
 from pagecache.store import for_current_generation
 from physicians.npi import validate_npi
 
@@ -191,6 +191,11 @@ class PhysicianPage(BasePage):
         return lines(self.specialties)
 
     @property
+    def medical_specialty_labels(self):
+        """The medical specialties as the page shows them (search engines get their schema.org names)."""
+        return self._meta.get_field("medical_specialties").labels(self.medical_specialties)
+
+    @property
     def certification_list(self):
         return lines(self.board_certifications)
 
@@ -206,9 +211,14 @@ class PhysicianPage(BasePage):
 
     @cached_property
     def conditions(self):
-        if self.pk is None:
+        """The live, public conditions they treat; read from the page's own list, which a preview
+        holds in memory rather than in the database."""
+        chosen = [condition.pk for condition in self.conditions_treated.all()]
+        condition_type = page_type_for("condition")
+        if not chosen or condition_type is None:
             return []
-        return list(self.conditions_treated.live().public().order_by("title").only("title", "summary", "url_path"))
+        pages = condition_type.objects.filter(pk__in=chosen).live().public()
+        return list(pages.order_by("title").only("title", "summary", "url_path"))
 
     def pages_showing_this(self):
         # Condition pages, clinic pages and the appointment form name their clinicians; clinicians

@@ -5,9 +5,12 @@ BreadcrumbList; page types add their nodes through `BasePage.get_structured_data
 a node points to is defined in the same graph, and everything is read from what the page shows.
 """
 
+import html
 import json
+import re
 from dataclasses import dataclass
 
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
@@ -18,6 +21,15 @@ LANGUAGE = "en-US"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 # What the practice and its clinics practise, as schema.org's MedicalSpecialty values.
 MEDICAL_SPECIALTIES = [f"{SCHEMA}/Musculoskeletal"]
+
+
+_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|ul|ol)>|<br\s*/?>)", re.IGNORECASE)
+
+
+def plain_text(markup):
+    """Rich text (HTML) as one line of plain text, for structured data: paragraphs and list items
+    stay apart by a space, entities are read."""
+    return " ".join(html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", markup or ""))).split())
 
 
 @dataclass

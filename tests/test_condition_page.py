@@ -426,7 +426,7 @@ class PageRemovalWarningTests(WagtailPageTestCase):
         )
 
     def test_a_page_nothing_links_to_shows_no_warning(self):
-        unlinked = Page.objects.get(slug="microdiscectomy")
+        unlinked = Page.objects.get(slug="epidural-steroid-injection")
         response = self.client.get(reverse("wagtailadmin_pages:delete", args=[unlinked.pk]))
         self.assertEqual(self.warning(response), "")
         self.assertContains(response, "Yes, delete it")

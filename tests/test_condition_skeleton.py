@@ -32,7 +32,6 @@ MISSING_TO_GO_LIVE = {
     "1 causes › causes › 0 › explanation": REQUIRED,
     "2 complications › complications › 0": REQUIRED,
     "3 treatment › options › 0 › name": REQUIRED,
-    "3 treatment › options › 0 › explanation": REQUIRED,
     "4 when_to_seek_care › text": REQUIRED,
     "5 faq › questions › 0 › question": REQUIRED,
     "5 faq › questions › 0 › answer": REQUIRED,

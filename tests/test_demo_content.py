@@ -59,13 +59,25 @@ class SeedPageTests(TestCase):
         treatment = next(block.value for block in self.page.body if block.block_type == "treatment")
         self.assertEqual(
             [option["kind"] for option in treatment["options"]],
-            ["home_care", "medication", "physical_therapy"],
+            ["home_care", "medication", "physical_therapy", "surgery"],
         )
-        # Each of the old page's treatment sentences under the treatment it describes, nothing added.
+        # Each of the old page's treatment sentences under the treatment it describes, nothing added:
+        # the one naming physical therapy, medication and surgery introduces the options.
         explanations = {option["name"]: option["explanation"] for option in treatment["options"]}
         self.assertTrue(explanations["Heat or ice"].startswith("For minor back spasms, you can apply heat or ice"))
-        self.assertIn("in rare cases, surgery", explanations["Physical therapy and medication"])
-        self.assertNotContains(self.client.get(self.page.url), "Needed only in rare cases")
+        self.assertTrue(explanations["Over-the-counter anti-inflammatory medication"].startswith("If they only occur"))
+        self.assertEqual((explanations["Physical therapy"], explanations["Surgery, in rare cases"]), ("", ""))
+        self.assertTrue(treatment["intro"].endswith("and in rare cases, surgery."))
+        html = BeautifulSoup(self.client.get(self.page.url).content, "html.parser")
+        self.assertNotIn("Needed only in rare cases", html.get_text())
+        links = {a.get_text(): a["href"] for a in html.select(".treatment-options h3 a")}
+        self.assertEqual(
+            links,
+            {
+                "Physical therapy": "/treatments/physical-therapy/",
+                "Surgery, in rare cases": "/treatments/microdiscectomy/",
+            },
+        )
 
     def test_the_page_is_clinically_safe_and_awaits_review(self):
         html = BeautifulSoup(self.client.get(self.page.url).content, "html.parser")
@@ -78,7 +90,7 @@ class SeedPageTests(TestCase):
         # “Also known as” never repeats a condition the title names.
         self.assertEqual(
             html.select_one(".condition__aka").get_text(),
-            "Also known as: Muscle spasms in the back, Lumbar radiculopathy",
+            "Also known as: Muscle spasms in the back",
         )
 
     def test_closing_call_to_action_links_to_contact(self):

@@ -5,6 +5,7 @@ from django.test import TestCase
 
 from conditions.models import ConditionPage
 from tests import factories
+from treatments.models import TreatmentPage
 
 
 def related_titles(client, page):
@@ -52,3 +53,31 @@ class RelatedConditionTests(TestCase):
             title="Bursitis / Tendinitis", slug="bursitis", other_names="tendinitis, Tennis hip"
         )
         self.assertEqual(page.other_names_list, ["Tennis hip"])
+
+
+class RelatedByTreatmentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        cls.therapy = TreatmentPage.objects.get(slug="physical-therapy")
+
+    def treated_with(self, title, slug, treatment_page, **fields):
+        option = {"name": "Therapy", "kind": "physical_therapy", "explanation": "", "treatment_page": treatment_page}
+        body = [("treatment", {"heading": "Treatment", "intro": "", "options": [option]})]
+        return factories.make_condition(title=title, slug=slug, body=body, **fields)
+
+    def test_conditions_linking_to_the_same_treatment_page_are_related(self):
+        frozen = self.treated_with("Frozen Shoulder", "frozen-shoulder", self.therapy)
+        self.treated_with("Tennis Elbow", "tennis-elbow", self.therapy)
+        self.treated_with("Heel Pain", "heel-pain", TreatmentPage.objects.get(slug="microdiscectomy"))
+        titles = related_titles(self.client, frozen)
+        # The demo's sciatica page links to physical therapy too.
+        self.assertEqual(titles, ["Sciatica / Back Spasms", "Tennis Elbow"])
+
+    def test_a_page_moved_to_another_body_area_leaves_its_old_neighbours_lists(self):
+        knee = factories.make_condition(title="Knee Pain", slug="knee-pain", body_areas=["knee"])
+        meniscus = factories.make_condition(title="Meniscus Tear", slug="meniscus", body_areas=["knee"])
+        self.assertEqual(related_titles(self.client, knee), ["Meniscus Tear"])
+        with self.captureOnCommitCallbacks(execute=True):
+            factories.publish_change(meniscus, body_areas=["hip"])
+        self.assertEqual(related_titles(self.client, knee), [])

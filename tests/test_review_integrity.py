@@ -133,7 +133,11 @@ class ReviewIntegrityTests(WagtailPageTestCase):
             f"Next review due {format_date(add_months(today, 12), 'F j, Y')}",
         )
         self.assertEqual(
-            claims, {"reviewedBy": {"@type": "Person", "name": "Jane Doe, MD"}, "lastReviewed": today.isoformat()}
+            claims,
+            {
+                "reviewedBy": {"@type": "Person", "name": "Jane Doe", "honorificSuffix": "MD"},
+                "lastReviewed": today.isoformat(),
+            },
         )
 
     def test_an_administrators_direct_publish_awaits_review_until_the_workflow_approves_it(self):
@@ -320,3 +324,23 @@ class ReviewIntegrityTests(WagtailPageTestCase):
         page = ConditionPage.objects.get(slug="herniated-disc")
         self.assertEqual(self.publications_by(page, self.admin), 1)
         self.assertEqual(self.review_signals(page), ("Awaiting medical review", {}))
+
+    def test_a_reviewer_cannot_approve_an_edit_that_takes_the_safety_blocks_out(self):
+        self.assertEqual(self.create(self.editor, "action-submit").status_code, 302)
+        page = ConditionPage.objects.get(slug="herniated-disc")
+        # "Approve and Publish" in the editor saves what the form holds, then approves it.
+        data = self.form_data(body=[block for block in required_blocks() if block[0] != "symptoms"])
+        data.update({"action-workflow-action": "true", "workflow-action-name": "approve"})
+        self.client.force_login(self.reviewer)
+        response = self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, NO_SYMPTOMS)
+        page = ConditionPage.objects.get(pk=page.pk)
+        self.assertFalse(page.live)
+        self.assertEqual(page.current_workflow_task_state.status, "in_progress")
+
+    def test_copying_a_condition_page_offers_no_publish(self):
+        page = self.approved_page()
+        html = self.editor_html(self.admin, reverse("wagtailadmin_pages:copy", args=[page.pk]))
+        self.assertIsNone(html.find("input", attrs={"name": "publish_copies"}))
+        self.assertIsNotNone(html.find("input", attrs={"name": "new_slug"}))

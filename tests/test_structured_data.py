@@ -71,7 +71,7 @@ class StructuredDataTests(TestCase):
         self.assertEqual(page["reviewedBy"], {"@type": "Person", "name": "Jane Doe, MD"})
         self.assertEqual(page["medicalAudience"]["audienceType"], "Patient")
         self.assertEqual(condition["name"], "Sciatica / Back Spasms")
-        self.assertEqual(condition["alternateName"], ["Muscle spasms in the back", "Lumbar radiculopathy"])
+        self.assertEqual(condition["alternateName"], ["Muscle spasms in the back"])
         self.assertEqual(
             [cause["name"] for cause in condition["cause"]],
             ["Lack of Muscle Use", "Injury", "Diet", "Stress and Anxiety", "Over-Exercising"],
@@ -84,7 +84,8 @@ class StructuredDataTests(TestCase):
             [(therapy["@type"], therapy["name"]) for therapy in therapies],
             [
                 ("MedicalTherapy", "Heat or ice"),
-                ("PhysicalTherapy", "Physical therapy and medication"),
+                ("PhysicalTherapy", "Physical therapy"),
+                ("SurgicalProcedure", "Surgery, in rare cases"),
                 ("Drug", "Over-the-counter anti-inflammatory medication"),
             ],
         )

@@ -4,10 +4,13 @@ import re
 import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.test import TestCase
+from django.urls import reverse
 from django.utils.html import escape
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from demo.treatments import ensure_treatments
 from home.models import HomePage
@@ -281,6 +284,7 @@ class HostileTreatmentTests(TestCase):
     def setUpTestData(cls):
         factories.load_demo_site()
         ensure_treatments(factories.home_page(), [])
+        cls.index = TreatmentIndexPage.objects.get()
 
     def test_hostile_titles_and_text_are_shown_as_text(self):
         hostile = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
@@ -304,8 +308,26 @@ class HostileTreatmentTests(TestCase):
         (page,) = nodes_by_type(graph_from(self.client.get(treatment.url)), "MedicalWebPage")
         self.assertEqual(page["mentions"][0]["name"], hostile)
 
-    def test_a_treatment_page_without_a_place_in_the_tree_previews(self):
-        # The editor's preview of a new page: nothing links to it yet.
-        page = TreatmentPage(title="New", summary="New.", kind="surgery")
-        self.assertEqual(page.treated_conditions, [])
-        self.assertFalse(Page.objects.filter(title="New").exists())
+    def test_a_new_treatment_page_previews_in_the_editor(self):
+        # The editor's preview of a page not yet saved: nothing links to it yet.
+        self.client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.com", "pw"))
+        url = reverse("wagtailadmin_pages:preview_on_add", args=["treatments", "treatmentpage", self.index.pk])
+        data = nested_form_data(
+            {
+                "title": "Shock wave therapy",
+                "slug": "shock-wave-therapy",
+                "summary": "Sound waves that help a sore tendon heal.",
+                "kind": "therapy",
+                "what_it_is": rich_text("<p>Pulses of sound.</p>"),
+                "who_it_helps": rich_text(""),
+                "how_it_works": rich_text(""),
+                "recovery": rich_text(""),
+                "risks": rich_text(""),
+            }
+        )
+        self.assertEqual(self.client.post(url, data).json()["is_valid"], True)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "<h1>Shock wave therapy</h1>", html=True)
+        self.assertNotContains(response, "Conditions this treats")
+        self.assertFalse(Page.objects.filter(slug="shock-wave-therapy").exists())

@@ -5,13 +5,9 @@ injection, surgery, another therapy) on its own page. Condition pages link to it
 options; the treatment page lists those conditions under "Conditions this treats".
 """
 
-import html
-import re
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, ReferenceIndex
@@ -19,6 +15,7 @@ from wagtail.search import index
 
 from home.index_page import IndexPage
 from home.models import BasePage, page_type_for
+from seo.structured_data import plain_text
 
 # Each kind: what editors choose, the short name the page shows, and the schema.org type it is.
 KINDS = {
@@ -31,12 +28,6 @@ KINDS = {
 SECTION_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 # Where a condition page's treatment option names its treatment page (conditions.blocks.care).
 OPTION_LINK_PATH = "body.treatment.options.item.treatment_page"
-_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|ul|ol)>|<br\s*/?>)", re.IGNORECASE)
-
-
-def plain_text(rich_text):
-    """Rich text as one line of plain text, for structured data."""
-    return " ".join(html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", rich_text or ""))).split())
 
 
 def section_field(help_text):

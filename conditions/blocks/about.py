@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from wagtail import blocks
 
 from conditions.blocks.shared import GROUP_CONDITION, INLINE_RICH_TEXT_FEATURES, PREVIEW_TEMPLATE, described_things
+from seo.structured_data import plain_text
 
 
 class SymptomsBlock(blocks.StructBlock):
@@ -77,10 +78,6 @@ class CausesBlock(blocks.StructBlock):
         return {"cause": described_things("MedicalCause", value["causes"])}
 
 
-def _plain(rich_text):
-    return " ".join(strip_tags(rich_text.source).split())
-
-
 class ComplicationsBlock(blocks.StructBlock):
     """What the condition can lead to if it is left untreated or gets worse."""
 
@@ -108,7 +105,7 @@ class ComplicationsBlock(blocks.StructBlock):
         }
 
     def structured_data(self, value):
-        return {"possibleComplication": list(value["complications"]) or [_plain(value["text"])]}
+        return {"possibleComplication": list(value["complications"]) or [plain_text(value["text"].source)]}
 
     def clean(self, value):
         value = super().clean(value)

@@ -31,7 +31,10 @@ class TreatmentOptionBlock(blocks.StructBlock):
 
     name = blocks.CharBlock(max_length=100, help_text="e.g. “Physical therapy”.")
     kind = blocks.ChoiceBlock(choices=TREATMENT_KINDS, default="other")
-    explanation = blocks.TextBlock(help_text="When this option is used and what it involves.")
+    explanation = blocks.TextBlock(
+        required=False,
+        help_text="When this option is used and what it involves; may stay empty when the intro or its page says it.",
+    )
     treatment_page = blocks.PageChooserBlock(
         page_type="treatments.TreatmentPage",
         required=False,

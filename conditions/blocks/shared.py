@@ -14,4 +14,5 @@ PREVIEW_TEMPLATE = "blocks/preview.html"
 
 def described_things(schema_type, items):
     """Named items with an explanation (causes, treatment options) as schema.org things of `schema_type`."""
-    return [{"@type": schema_type, "name": item["name"], "description": item["explanation"]} for item in items]
+    things = [{"@type": schema_type, "name": item["name"], "description": item.get("explanation")} for item in items]
+    return [{key: value for key, value in thing.items() if value} for thing in things]

@@ -273,9 +273,10 @@ class Command(BaseCommand):
             (
                 "treatment",
                 {
-                    # Each of the old page's sentences under the treatment it describes, and no more.
+                    # Each of the old page's sentences under the treatment it describes, and no more:
+                    # the last names three treatments, so it introduces them.
                     "heading": treatment.heading,
-                    "intro": see_a_doctor,
+                    "intro": f"{see_a_doctor} {treatments_summary}",
                     "options": [
                         {"name": "Heat or ice", "kind": "home_care", "explanation": heat_or_ice},
                         {
@@ -284,10 +285,16 @@ class Command(BaseCommand):
                             "explanation": over_the_counter,
                         },
                         {
-                            "name": "Physical therapy and medication",
+                            "name": "Physical therapy",
                             "kind": "physical_therapy",
-                            "explanation": treatments_summary,
+                            "explanation": "",
                             "treatment_page": treatment_pages.get("physical-therapy"),
+                        },
+                        {
+                            "name": "Surgery, in rare cases",
+                            "kind": "surgery",
+                            "explanation": "",
+                            "treatment_page": treatment_pages.get("microdiscectomy"),
                         },
                     ],
                 },
@@ -303,7 +310,7 @@ class Command(BaseCommand):
                 title=seed.title,
                 slug="sciatica-back-spasms",
                 summary=" ".join(intro_sentences[:2]),
-                other_names="Muscle spasms in the back, Lumbar radiculopathy",
+                other_names="Muscle spasms in the back",
                 body_areas=["spine"],
                 body=body,
             )
