@@ -39,8 +39,29 @@ class ConditionIndexPage(IndexPage):
 
     def listed_pages(self):
         return (
-            ConditionPage.objects.child_of(self).live().public().order_by("title").only("title", "summary", "url_path")
+            ConditionPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("title")
+            .only("title", "summary", "url_path", "body_areas")
         )
+
+    def get_context(self, request, *args, **kwargs):
+        """The conditions, or those of one body area (?area=knee): the areas are plain links, so a
+        patient can pick one without JavaScript. Unknown areas show every condition."""
+        context = super().get_context(request, *args, **kwargs)
+        area = request.GET.get("area", "") if request is not None else ""
+        counts = {key: sum(key in page.body_areas for page in self.listing) for key, _ in BODY_AREAS}
+        chosen = area if counts.get(area) else ""
+        context["body_areas"] = [
+            {"key": key, "label": label, "count": counts[key], "current": key == chosen}
+            for key, label in BODY_AREAS
+            if counts[key]
+        ]
+        context["chosen_area"] = dict(BODY_AREAS).get(chosen, "")
+        if chosen:
+            context[self.listing_name] = [page for page in self.listing if chosen in page.body_areas]
+        return context
 
 
 class ConditionPage(BasePage):

@@ -2,7 +2,7 @@
 then others in the same body area, then others linking to the same treatment page."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, QuerySet, When
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 BODY_AREAS = [
@@ -92,7 +92,13 @@ def pages_listing_as_related(page):
 def related_conditions(page, limit=RELATED_LIMIT):
     """Live, public condition pages related to `page`, the editors' choices first (by title)."""
     model = type(page)
-    chosen = sorted(condition.pk for condition in page.related_conditions_chosen.all() if condition.pk != page.pk)
+    chosen = page.related_conditions_chosen.all()
+    if isinstance(chosen, QuerySet):
+        # Saved choices: read in the same query as the candidates.
+        chosen = chosen.values("pk")
+    else:
+        # A preview's choices, held in memory.
+        chosen = [condition.pk for condition in chosen]
     areas = page.body_areas
     treatments = linked_treatment_ids(page.body)
     wanted = Q(pk__in=chosen) | sharing_an_area(areas)
@@ -100,11 +106,17 @@ def related_conditions(page, limit=RELATED_LIMIT):
     if treatments:
         shared_treatment = {int(object_id) for object_id in pages_linking_to(model, treatments)}
         wanted |= Q(pk__in=shared_treatment)
-    candidates = model.objects.live().public().exclude(pk=page.pk).filter(wanted)
-    candidates = list(candidates.only("title", "summary", "url_path", "body_areas"))
+    candidates = (
+        model.objects.live()
+        .public()
+        .exclude(pk=page.pk)
+        .filter(wanted)
+        .annotate(is_chosen=Case(When(pk__in=chosen, then=True), default=False, output_field=BooleanField()))
+        .only("title", "summary", "url_path", "body_areas")
+    )
 
     def rank(candidate):
-        if candidate.pk in chosen:
+        if candidate.is_chosen:
             return (0, 0, candidate.title)
         shares_area = bool(set(candidate.body_areas) & set(areas))
         return (1 if shares_area else 2, 0 if candidate.pk in shared_treatment else 1, candidate.title)

@@ -17,10 +17,14 @@ from wagtail.search import index
 
 from home.forms import BasePageForm
 from home.phone import PhoneNumberField, normalise_phone
+from home.renditions import kept_rendition
 from pagecache.store import for_current_generation
 from seo.models import SeoMixin
 from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from seo.titles import META_DESCRIPTION_BUDGET, TEMPLATE_VARIABLES, TITLE_TAG_BUDGET, validate_template
+
+# The logo in the header, 48 px high.
+HEADER_LOGO = "height-48|format-webp"
 
 
 @register_setting(icon="site")
@@ -179,6 +183,14 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     @property
     def same_as_list(self):
         return [line.strip() for line in self.same_as.splitlines() if line.strip()]
+
+    def logo_rendition(self, spec):
+        """{"url", "width", "height"} of the logo resized by `spec`, or None (home.renditions)."""
+        return kept_rendition(self.logo_id, spec, lambda: self.logo) if self.logo_id else None
+
+    @property
+    def header_logo(self):
+        return self.logo_rendition(HEADER_LOGO)
 
     @property
     def main_phone_e164(self):

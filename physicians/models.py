@@ -171,6 +171,12 @@ class PhysicianPage(BasePage):
     def is_indexable(self):
         return super().is_indexable and not self.is_placeholder
 
+    @property
+    def initials(self):
+        """“ME” for Morgan Example: shown in place of a photo until one is added."""
+        words = [word for word in self.title.split() if word[:1].isalpha()]
+        return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
+
     def get_summary(self):
         summary = f"{self.display_name}, {self.job_title.lower() if self.job_title else 'clinician'}"
         specialties = self.specialty_list[:3]

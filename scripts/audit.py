@@ -5,14 +5,14 @@ The site runs as production runs it (scripts/serve.py), on the demo content in a
 database. Each page in PAGES is then checked by:
 
 - the Nu Html Checker (vnu.jar from npm): no errors;
-- axe-core in Debian's Chromium through Playwright, WCAG 2.2 A/AA rules at 375 and 1280 px: no violations;
+- axe-core in Debian's Chromium through Playwright, WCAG 2.2 A/AA rules at 390, 768 and 1366 px: no violations;
 - what Lighthouse does not judge, in the same browser: the HTTP status, no request to another host, our
   own JavaScript at most 10 KB and HTML + CSS + JS at most 50 KB compressed, every image below the
   first screenful loading="lazy", and no console error (a failed request shows as one) where
   Lighthouse cannot look: a form's answer, an error page;
 - Lighthouse (scripts/lighthouse.py): its MINIMUM scores and REQUIRED_AUDITS.
 
-Screenshots at 375 and 1280 px, the Lighthouse reports and the server log land in audit-output/
+Screenshots at 390, 768 and 1366 px, the Lighthouse reports and the server log land in audit-output/
 (git-ignored). Prints a table of page × check and exits non-zero on any miss.
 Needs Java 17+, /usr/bin/chromium (or CHROME_PATH), `npm ci` and the Python playwright package.
 """
@@ -40,7 +40,8 @@ NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SCREENSHOT_WIDTHS = {375: 812, 1280: 900}
+# A phone, a tablet and a laptop (width: height).
+SCREENSHOT_WIDTHS = {390: 844, 768: 1024, 1366: 900}
 
 OWN_JS_BUDGET = 10 * 1024
 TEXT_BUDGET = 50 * 1024

@@ -73,8 +73,9 @@ def organization_node(ctx, location):
     # A clinic still holding demo data to replace (shows_details false) lends the practice no address.
     if location is not None and getattr(location, "shows_details", True):
         node["address"] = location.postal_address()
-    if ctx.practice.logo_id:
-        node["logo"] = ctx.absolute(ctx.practice.logo.get_rendition("width-400").url)
+    logo = ctx.practice.logo_rendition("width-400")
+    if logo:
+        node["logo"] = ctx.absolute(logo["url"])
     if ctx.practice.same_as_list:
         node["sameAs"] = ctx.practice.same_as_list
     return node

@@ -190,7 +190,9 @@ class PracticeLogoTests(TestCase):
         brand = html.select_one("a.site-header__brand")
         self.assertEqual(brand.img["alt"], "")
         self.assertTrue(brand.img["height"])
-        self.assertEqual(brand.get_text(strip=True), PRACTICE)
+        # The full name on wide screens, the short name on phones (the stylesheet shows one of them).
+        self.assertEqual(brand.select_one(".site-header__name").get_text(), PRACTICE)
+        self.assertEqual(brand.select_one(".site-header__short-name").get_text(), "SC Sports Medicine")
 
 
 class SharedSettingsFreshnessTests(TestCase):
@@ -213,7 +215,7 @@ class SharedSettingsFreshnessTests(TestCase):
         practice.practice_name = "Lowcountry Orthopaedics"
         practice.save()
         html = BeautifulSoup(self.client.get("/").content, "html.parser")
-        self.assertEqual(html.select_one("a.site-header__brand").get_text(strip=True), "Lowcountry Orthopaedics")
+        self.assertEqual(html.select_one(".site-header__name").get_text(), "Lowcountry Orthopaedics")
 
     def test_a_settings_form_sent_back_with_errors_changes_nothing_visitors_see(self):
         self.client.get("/")

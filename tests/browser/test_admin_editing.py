@@ -128,7 +128,9 @@ def test_editor_writes_a_condition_page_and_a_medical_reviewer_approves_it(edito
     option = treatment.get_by_role("region", name=re.compile(r"^Treatment option\b"))
     option.get_by_role("textbox", name="Name*").fill("Rest and ice")
     option.get_by_role("combobox", name="Kind*").select_option(label="Home care")
-    option.get_by_role("textbox", name="Explanation*").fill("Rest the joint and ice it for 15 minutes at a time.")
+    option.get_by_role("textbox", name="Explanation", exact=True).fill(
+        "Rest the joint and ice it for 15 minutes at a time."
+    )
     write_rich_text(page, blocks.nth(3), "A hot, red joint with a fever.")
 
     # Editors cannot publish: the footer's action menu offers the section's workflow instead.

@@ -17,6 +17,7 @@ from wagtail.rich_text import RichText
 
 from appointments.models import AppointmentFormField, AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage
+from demo.logo import ensure_logo
 from demo.physicians import ensure_physicians
 from demo.seed import read_seed, split_sentences
 from demo.treatments import ensure_treatments
@@ -56,8 +57,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.created = []
         with transaction.atomic():
+            home_is_new = not HomePage.objects.exists()
             home = self.ensure_home()
             PracticeSettings.load()
+            ensure_logo(self.created)
             locations = self.ensure_child(
                 home,
                 LocationIndexPage,
@@ -110,6 +113,8 @@ class Command(BaseCommand):
                 clinic.conditions_treated = [seed_page]
                 clinic.save_revision().publish()
             ensure_physicians(self, home, clinic, [seed_page])
+            if home_is_new:
+                self.order_menu(home)
 
         if self.created:
             for line in self.created:
@@ -118,6 +123,16 @@ class Command(BaseCommand):
             self.stdout.write("Demo content already present; nothing changed.")
 
     # --- the tree ----------------------------------------------------------------------------
+
+    # The main menu's order, which editors change in the page explorer ("Sort menu order").
+    MENU_ORDER = ["conditions", "treatments", "physicians", "locations", "contact"]
+
+    def order_menu(self, home):
+        """Put the home page's sections in the menu's order (on a new site only: the tree is the editors')."""
+        for slug in self.MENU_ORDER:
+            section = home.get_children().filter(slug=slug).first()
+            if section is not None:
+                section.move(HomePage.objects.get(pk=home.pk), pos="last-child")
 
     def ensure_home(self):
         home = HomePage.objects.first()
