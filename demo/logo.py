@@ -1,7 +1,7 @@
 """The demo's logo: a mark drawn here (no image is fetched), set as Settings → Practice → Logo.
 
 A white rounded square with the practice's initials and a joint-like arc in the brand's colours,
-drawn at 192 px so that the header's 48 px (and 96 px on sharp screens) stay crisp.
+drawn at 192 px, from which the header takes a 96 px copy that stays crisp on sharp screens.
 """
 
 import io

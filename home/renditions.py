@@ -4,7 +4,7 @@ from pagecache.store import for_current_generation
 
 
 def kept_rendition(image_id, spec, get_image):
-    """{"url", "width", "height"} of image `image_id` resized by `spec` ("height-48|format-webp");
+    """{"url", "width", "height"} of image `image_id` resized by `spec` ("height-96|format-webp");
     `get_image()` returns the image, and is called only when the rendition is not kept already.
 
     For images every page shows (the logo): looked up, or made, once per page-cache generation, as

@@ -80,4 +80,4 @@ class DemoHeaderTests(TestCase):
         self.assertIsNotNone(PracticeSettings.load().logo)
         brand = soup(self.client.get("/")).select_one("a.site-header__brand")
         self.assertEqual(brand.img["alt"], "")
-        self.assertEqual((brand.img["width"], brand.img["height"]), ("48", "48"))
+        self.assertEqual((brand.img["width"], brand.img["height"]), ("96", "96"))
