@@ -23,8 +23,7 @@ from seo.models import SeoMixin
 from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
 from seo.titles import META_DESCRIPTION_BUDGET, TEMPLATE_VARIABLES, TITLE_TAG_BUDGET, validate_template
 
-# The logo in the header: 96 px high, shown at 32–40 px, so that it is sharp on any screen.
-HEADER_LOGO = "height-96|format-webp"
+HEADER_LOGO = "height-96|format-webp"  # shown 32–40 px high: sharp on any screen
 
 
 @register_setting(icon="site")
