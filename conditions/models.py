@@ -14,6 +14,7 @@ from wagtail.search import index
 from conditions.blocks import ConditionBodyBlock, page_properties
 from conditions.forms import ConditionCopyForm, ConditionPageForm
 from conditions.local_pages import LocalConditionPage  # noqa: F401 (registered with the app's models)
+from conditions.outline import contents, outline
 from conditions.panels import ContentChecksPanel, ReviewRecordPanel
 from conditions.related import BODY_AREAS, pages_listing_as_related, related_conditions
 
@@ -23,7 +24,7 @@ from conditions.review import MedicalReviewTask, ReviewerProfile, medical_conten
 from conditions.service_areas import ServiceAreaPage  # noqa: F401 (registered with the app's models)
 from home.fields import ChoiceListField
 from home.index_page import IndexPage
-from home.models import BasePage, PracticeSettings, page_type_for
+from home.models import BasePage, PracticeSettings, page_type_for, primary_location
 
 SUMMARY_BUDGET = 300
 
@@ -46,18 +47,32 @@ class ConditionIndexPage(IndexPage):
             .only("title", "summary", "url_path", "body_areas")
         )
 
+    def area_links(self, chosen=""):
+        """The body areas with live conditions: [{key, label, count, current, url}], in BODY_AREAS order.
+
+        `current` marks `chosen` when it is one of them; the home page's area block shows these too.
+        """
+        counts = {key: sum(key in page.body_areas for page in self.listing) for key, _ in BODY_AREAS}
+        return [
+            {
+                "key": key,
+                "label": label,
+                "count": counts[key],
+                "current": key == chosen,
+                "url": f"{self.url}?area={key}",
+            }
+            for key, label in BODY_AREAS
+            if counts[key]
+        ]
+
     def get_context(self, request, *args, **kwargs):
         """The conditions, or those of one body area (?area=knee): the areas are plain links, so a
         patient can pick one without JavaScript. Unknown areas show every condition."""
         context = super().get_context(request, *args, **kwargs)
         area = request.GET.get("area", "") if request is not None else ""
-        counts = {key: sum(key in page.body_areas for page in self.listing) for key, _ in BODY_AREAS}
-        chosen = area if counts.get(area) else ""
-        context["body_areas"] = [
-            {"key": key, "label": label, "count": counts[key], "current": key == chosen}
-            for key, label in BODY_AREAS
-            if counts[key]
-        ]
+        links = self.area_links(area)
+        chosen = next((link["key"] for link in links if link["current"]), "")
+        context["body_areas"] = links
         context["chosen_area"] = dict(BODY_AREAS).get(chosen, "")
         if chosen:
             context[self.listing_name] = [page for page in self.listing if chosen in page.body_areas]
@@ -68,6 +83,7 @@ class ConditionPage(BasePage):
     """One condition (such as sciatica), answer first, then its causes, complications and treatment."""
 
     label = "Condition"
+    shown_on_home_page = True
     site_role = "condition"
 
     summary = models.TextField(
@@ -81,6 +97,14 @@ class ConditionPage(BasePage):
         max_length=255,
         blank=True,
         help_text="Other names patients or doctors use, separated by commas, e.g. “lumbar radiculopathy”.",
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional, shown wide under the summary; set its focal point. Its description is the alt text.",
     )
     body = StreamField(
         ConditionBodyBlock(),
@@ -142,6 +166,7 @@ class ConditionPage(BasePage):
         FieldPanel("summary"),
         FieldPanel("other_names"),
         FieldPanel("body_areas"),
+        FieldPanel("image"),
         FieldPanel("body"),
         FieldPanel("related_conditions_chosen", widget=forms.CheckboxSelectMultiple),
         ReviewRecordPanel(
@@ -351,6 +376,10 @@ class ConditionPage(BasePage):
         # numchild is on the page's own row: most condition pages have no local pages to look up.
         local_pages = self.get_children().live().public().specific() if self.numchild else []
         context["local_pages"] = [local for local in local_pages if getattr(local, "passes_guard", False)]
+        context["contents"] = contents(outline(self.body))
+        # The clinic a patient would go to: the first that treats this, else the practice's main one.
+        clinic = next(iter(self.treatment_locations), None) or primary_location()
+        context["nearest_clinic"], context["clinic_hours"] = clinic, clinic.hours_now(request) if clinic else None
         return context
 
 

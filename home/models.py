@@ -11,13 +11,15 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
+from home.blocks import HomePageBlocks
 from home.forms import BasePageForm
 from home.phone import PhoneNumberField, normalise_phone
 from home.renditions import kept_rendition
+from home.roles import page_type_for, primary_location  # noqa: F401 (imported from here)
 from pagecache.store import for_current_generation
 from seo.models import SeoMixin
 from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
@@ -279,6 +281,8 @@ class BasePage(SeoMixin, Page):
 
     # Whether the page lists its children, so that they can be reached without a menu.
     lists_children = False
+    # Whether the home page's sections show pages of this type (home.blocks), whatever the editors chose.
+    shown_on_home_page = False
     # What the page type is to the rest of the site, if anything (one of SITE_ROLES): shared code
     # finds a page type by its role (page_type_for) instead of importing the app that defines it.
     site_role = ""
@@ -297,7 +301,9 @@ class BasePage(SeoMixin, Page):
         """
         if self.depth <= 3:
             return None
-        return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all()]
+        # The home page's sections list clinics, clinicians and the body areas of conditions.
+        home = Page.objects.filter(path=self.path[: self.steplen * 2]) if self.shown_on_home_page else []
+        return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all(), *home]
 
     @cached_property
     def breadcrumb_ancestors(self):
@@ -312,42 +318,24 @@ class BasePage(SeoMixin, Page):
         )
 
 
-SITE_ROLES = {
-    "clinic": "one of the practice's clinics (has is_primary, city, state)",
-    "condition": "a page about one condition, written when searches find nothing",
-    "condition list": "the list of the conditions the practice treats",
-    "treatment": "a page about one treatment, which condition pages link to",
-    "physician": "a page about one clinician, who may review condition pages",
-}
-
-
-def page_type_for(role):
-    """The page type that plays `role` (BasePage.site_role), or None when no installed app has one."""
-    return next((model for model in get_page_models() if getattr(model, "site_role", "") == role), None)
-
-
-def primary_location():
-    """The practice's primary clinic, or its first live clinic, or None; never one in a private section."""
-    clinic_model = page_type_for("clinic")
-    if clinic_model is None:
-        return None
-    return clinic_model.objects.live().public().order_by("-is_primary", "path").first()
-
-
 class HomePage(BasePage):
     """The site root: who the practice is, what it treats and how to reach it."""
 
     label = "Home page"
 
     intro = models.TextField(
+        "summary",
         max_length=400,
         blank=True,
-        help_text="One or two sentences under the page heading: who the practice is and where.",
+        help_text=(
+            "One or two sentences: who the practice is and where. Search engines show it under the title, "
+            "unless the meta description says otherwise."
+        ),
     )
-    body = RichTextField(
-        features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
+    body = StreamField(
+        HomePageBlocks(),
         blank=True,
-        help_text="More about the practice. Use Heading 2 for sections.",
+        help_text="The home page's sections, top to bottom: start with the hero, end with the closing call to action.",
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
@@ -368,10 +356,10 @@ class HomePage(BasePage):
     def get_summary(self):
         return self.intro
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().in_menu().specific()
-        return context
+    @cached_property
+    def hero(self):
+        """The hero block's value, which holds the page's main heading, or None."""
+        return next((block.value for block in self.body if block.block_type == "hero"), None)
 
 
 class StandardPage(BasePage):

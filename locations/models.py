@@ -1,20 +1,20 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from home.index_page import IndexPage
 from home.models import BasePage, page_type_for
 from home.phone import PhoneNumberField, normalise_phone
+from locations.hours import TIME_ZONES, WEEKDAYS, OpeningHours, SpecialHours, hours_now  # noqa: F401
 from locations.states import state_name
 from locations.towns import Town  # noqa: F401 (registered with the app's models)
-from pagecache.store import for_current_generation
+from pagecache.store import expire_by, for_current_generation
 from seo.structured_data import MEDICAL_SPECIALTIES
 
 
@@ -45,6 +45,7 @@ class LocationPage(BasePage):
     """One clinic: where it is, how to reach it and when it is open."""
 
     label = "Location"
+    shown_on_home_page = True
     site_role = "clinic"
 
     street_address = models.CharField(max_length=200, help_text="Street and number, suite or floor, as on a letter.")
@@ -68,7 +69,29 @@ class LocationPage(BasePage):
     accepting_new_patients = models.BooleanField(
         default=True, help_text="Shown on the clinic page and told to search engines; untick when the clinic is full."
     )
-    directions = models.TextField(blank=True, help_text="Directions and parking, in a few sentences.")
+    time_zone = models.CharField(
+        max_length=40,
+        choices=TIME_ZONES,
+        default="America/New_York",
+        help_text="The clinic's hours are in this time zone; “open now” on the site is worked out in it.",
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "The building or entrance, so patients recognise it. Set the focal point on the entrance; the "
+            "image's description is its alt text (leave it empty if the photo adds nothing to the text)."
+        ),
+    )
+    directions = models.TextField(blank=True, help_text="How to find the entrance, in a few sentences.")
+    parking = models.TextField(blank=True, help_text="Where patients park, and what it costs.")
+    accessibility = models.TextField(
+        blank=True,
+        help_text="Step-free entrance, lifts, accessible parking and restrooms: what patients need to know.",
+    )
     areas_served = models.CharField(
         max_length=500,
         blank=True,
@@ -111,9 +134,14 @@ class LocationPage(BasePage):
             ],
             heading="Address and phone",
         ),
+        FieldPanel("photo"),
         InlinePanel("opening_hours", heading="Opening hours", label="Opening interval"),
         InlinePanel("special_hours", heading="Special hours and closures", label="Special hours"),
-        FieldPanel("directions"),
+        FieldPanel("time_zone"),
+        MultiFieldPanel(
+            [FieldPanel("directions"), FieldPanel("parking"), FieldPanel("accessibility")],
+            heading="Getting here",
+        ),
         FieldPanel("areas_served"),
         FieldPanel("conditions_treated", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(
@@ -132,6 +160,8 @@ class LocationPage(BasePage):
         index.SearchField("street_address"),
         index.SearchField("postal_code"),
         index.SearchField("directions"),
+        index.SearchField("parking"),
+        index.SearchField("accessibility"),
         index.FilterField("is_primary"),
     ]
 
@@ -293,6 +323,13 @@ class LocationPage(BasePage):
             by_day[interval.weekday].append(interval)
         return [(name, sorted(by_day[day], key=lambda i: i.opens)) for day, name in WEEKDAYS]
 
+    def hours_now(self, request=None):
+        """Open now, today's hours and the next opening (locations.hours.HoursNow), in the clinic's
+        time zone; a page showing them is kept by caches only until they change."""
+        state = hours_now(self)
+        expire_by(request, state.changes_at)
+        return state
+
     def upcoming_special_hours(self, today=None):
         today = today or timezone.localdate()
         return [special for special in self.special_hours.all() if special.end_date >= today]
@@ -307,70 +344,5 @@ class LocationPage(BasePage):
         )
         physician_type = page_type_for("physician")
         context["physicians"] = physician_type.seeing_patients_at(self.pk) if physician_type else []
+        context["hours"] = self.hours_now(request)
         return context
-
-
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
-
-class OpeningHours(Orderable):
-    """One opening interval on a weekday; add two for a day with a lunch break."""
-
-    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
-    opens = models.TimeField()
-    closes = models.TimeField()
-
-    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")])]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "opening interval"
-
-    def clean(self):
-        if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Closing time must be after opening time."})
-
-    @property
-    def day_name(self):
-        return dict(WEEKDAYS)[self.weekday]
-
-
-class SpecialHours(Orderable):
-    """A holiday closure or changed hours over a date range."""
-
-    location = ParentalKey(LocationPage, on_delete=models.CASCADE, related_name="special_hours")
-    name = models.CharField(max_length=80, help_text="e.g. “Thanksgiving”.")
-    start_date = models.DateField()
-    end_date = models.DateField(help_text="Same as the start date for a single day.")
-    closed = models.BooleanField(default=True, help_text="Untick to give changed opening times instead.")
-    opens = models.TimeField(null=True, blank=True)
-    closes = models.TimeField(null=True, blank=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        FieldRowPanel([FieldPanel("closed"), FieldPanel("opens"), FieldPanel("closes")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = "special hours"
-        verbose_name_plural = "special hours"
-
-    def clean(self):
-        errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
-        if not self.closed and not (self.opens and self.closes):
-            errors["opens"] = "Give the opening and closing times, or tick “closed”."
-        elif not self.closed and self.closes <= self.opens:
-            errors["closes"] = "Closing time must be after opening time."
-        if errors:
-            raise ValidationError(errors)

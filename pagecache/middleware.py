@@ -25,6 +25,7 @@ rendered.
 
 import hashlib
 import logging
+import time
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -41,6 +42,7 @@ from pagecache.store import (
     path_version_key,
     release,
     remember_generation,
+    seconds_until_expiry,
 )
 
 logger = logging.getLogger(__name__)
@@ -117,13 +119,13 @@ def _response_is_storable(request, response):
     )
 
 
-def _add_public_cache_control(response):
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=getattr(settings, "PAGE_CACHE_BROWSER_SECONDS", 60),
-        s_maxage=getattr(settings, "PAGE_CACHE_CDN_SECONDS", 300),
-    )
+def _add_public_cache_control(response, limit=None):
+    """Public caching headers; `limit` caps the lifetimes for a page that changes with the clock."""
+    browser = getattr(settings, "PAGE_CACHE_BROWSER_SECONDS", 60)
+    cdn = getattr(settings, "PAGE_CACHE_CDN_SECONDS", 300)
+    if limit is not None:
+        browser, cdn = min(browser, limit), min(cdn, limit)
+    patch_cache_control(response, public=True, max_age=browser, s_maxage=cdn)
 
 
 class PageCacheMiddleware:
@@ -174,11 +176,12 @@ class PageCacheMiddleware:
         # The tokens are read before rendering: if a publish lands while this page renders, the copy
         # is stored under the old tokens and is never served.
         response = self.get_response(request)
-        if _response_is_storable(request, response):
-            _add_public_cache_control(response)
+        limit = seconds_until_expiry(request)
+        if _response_is_storable(request, response) and limit != 0:
+            _add_public_cache_control(response, limit)
             # Browsers and CDNs revalidate after max-age; an unchanged page then costs a 304.
             set_response_etag(response)
-            if not self._store(cache, key, version_key, tokens, response, keep=request.method == "GET"):
+            if not self._store(cache, key, version_key, tokens, response, request.method == "GET", limit):
                 # A change landed while the page rendered: this copy may show the old content, and
                 # the CDN's purge may already have happened, so no one may keep it.
                 response["Cache-Control"] = "private, no-store"
@@ -187,10 +190,11 @@ class PageCacheMiddleware:
             self._mark_uncacheable(response)
         return response
 
-    def _store(self, cache, key, version_key, tokens, response, keep=True):
+    def _store(self, cache, key, version_key, tokens, response, keep=True, limit=None):
         """Store the page under the tokens read before it rendered; False if they have changed since.
 
-        With `keep` false (a HEAD request) only the check is made.
+        With `keep` false (a HEAD request) only the check is made; `limit` caps how long (seconds)
+        a page that changes with the clock is kept.
         """
         if tokens["generation"] is None:
             # No cache to store in (unreachable, or one that keeps nothing); the CDN is still purged
@@ -214,8 +218,10 @@ class PageCacheMiddleware:
                 "status": response.status_code,
                 "headers": [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS],
                 "content": response.content,
+                "expires": None if limit is None else time.time() + limit,
             }
-            cache.set(key, entry, timeout=getattr(settings, "PAGE_CACHE_SECONDS", 3600))
+            timeout = getattr(settings, "PAGE_CACHE_SECONDS", 3600)
+            cache.set(key, entry, timeout=timeout if limit is None else min(timeout, limit))
         except Exception:
             logger.exception("Could not store a page in the page cache")
         return True
@@ -224,6 +230,9 @@ class PageCacheMiddleware:
         response = HttpResponse(entry["content"], status=entry["status"])
         for header, value in entry["headers"]:
             response[header] = value
+        if entry.get("expires") is not None:
+            # The copy goes stale at a set moment: later hits may be kept only for what is left.
+            _add_public_cache_control(response, max(0, int(entry["expires"] - time.time())))
         response[CACHE_STATUS_HEADER] = "hit"
         return response
 

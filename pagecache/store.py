@@ -18,6 +18,7 @@ from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.utils import timezone
 
 from pagecache.models import MissedCacheChange
 
@@ -296,3 +297,24 @@ def _code_digest():
 def release():
     """RELEASE_ID when the deployment sets one (a commit hash, say), otherwise the code digest."""
     return getattr(settings, "PAGE_CACHE_RELEASE", "") or _code_digest()
+
+
+def expire_by(request, moment):
+    """Let caches keep the page rendered for `request` only until `moment` (an aware datetime).
+
+    For what changes with the clock rather than with a publish, such as whether a clinic is open
+    now: the page cache, the CDN and browsers keep the copy until the earliest such moment.
+    """
+    if request is None or moment is None:
+        return
+    current = getattr(request, "page_cache_expires", None)
+    if current is None or moment < current:
+        request.page_cache_expires = moment
+
+
+def seconds_until_expiry(request, now=None):
+    """Seconds the page rendered for `request` may be kept (see expire_by), or None without a limit."""
+    moment = getattr(request, "page_cache_expires", None)
+    if moment is None:
+        return None
+    return max(0, int((moment - (now or timezone.now())).total_seconds()))

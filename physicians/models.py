@@ -58,6 +58,7 @@ class PhysicianIndexPage(IndexPage):
     """/physicians/: the practice's clinicians, in the order editors give them in the page tree."""
 
     label = "Physicians"
+    site_role = "physician list"
     listing_name = "physicians"
     schema_type = "CollectionPage"
 
@@ -75,6 +76,7 @@ class PhysicianPage(BasePage):
     """One clinician: who they are, what they treat, and where and when they see patients."""
 
     label = "Physician"
+    shown_on_home_page = True
     site_role = "physician"
 
     credentials = models.CharField(

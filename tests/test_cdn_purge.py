@@ -50,6 +50,8 @@ class CdnPurgeTests(TestCase):
                 "treatments/physical-therapy/",
                 "treatments/epidural-steroid-injection/",
                 "treatments/microdiscectomy/",
+                # The home page's sections show conditions (featured, and by body area).
+                "",
             },
         )
 
@@ -71,6 +73,8 @@ class CdnPurgeTests(TestCase):
                 "treatments/physical-therapy/",
                 "treatments/epidural-steroid-injection/",
                 "treatments/microdiscectomy/",
+                # The home page's sections show conditions (featured, and by body area).
+                "",
             },
         )
 

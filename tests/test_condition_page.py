@@ -123,7 +123,11 @@ class ConditionPageAdminTests(WagtailPageTestCase):
         every_block_type = list(ConditionPage._meta.get_field("body").stream_block.child_blocks)
         self.assertEqual([block.block_type for block in page.body], every_block_type)
         response = self.client.get(page.url)
-        self.assertContains(response, "<strong>Herniated disc</strong> – Pressure on a nerve.", html=True)
+        self.assertContains(
+            response,
+            '<strong>Herniated disc</strong><span class="named-list__dash"> – </span>Pressure on a nerve.',
+            html=True,
+        )
 
     def test_causes_block_needs_at_least_one_cause(self):
         block = CausesBlock()
@@ -352,7 +356,8 @@ class CallToActionDestinationTests(WagtailPageTestCase):
         self.assertIsNone(cta.find("a"))
         home = soup(self.client.get("/"))
         self.assertEqual(home.select('a[href^="/contact"]'), [])
-        self.assertIsNone(home.select_one(".hero a.button"))
+        # The hero keeps its other button; the one to the appointment page is gone.
+        self.assertEqual([a.get_text() for a in home.select(".hero a.button")], ["Find your condition"])
         not_found = self.client.get("/no-such-page/")
         self.assertEqual(not_found.status_code, 404)
         links = [a["href"] for a in soup(not_found).select("main a")]

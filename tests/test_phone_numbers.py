@@ -119,6 +119,7 @@ class AdminPhoneNumberTests(TestCase):
                 "postal_code": "29483",
                 "phone": phone,
                 "accepting_new_patients": "on",
+                "time_zone": "America/New_York",
                 "opening_hours": inline_formset([]),
                 "special_hours": inline_formset([]),
                 "action-publish": "action-publish",

@@ -25,6 +25,7 @@ from conditions.blocks.care import TreatmentBlock, TreatmentOptionBlock, WhenToS
 from conditions.blocks.general import CallToActionBlock, FAQBlock, QuestionBlock, TextSectionBlock
 from conditions.blocks.image import ImageBlock
 from conditions.blocks.references import ReferenceBlock, ReferencesBlock, link_citation_markers
+from conditions.outline import outline
 
 __all__ = [
     "CallToActionBlock",
@@ -73,11 +74,14 @@ class ConditionBodyBlock(blocks.StreamBlock):
         }
 
     def render_basic(self, value, context=None):
-        """Wagtail's rendering (each block in its <div>), with the citation markers linked."""
+        """Wagtail's rendering (each block in its <div>), with the citation markers linked and each
+        section's heading given the anchor "On this page" links to (conditions.outline)."""
         references = next((child.value["references"] for child in value if child.block_type == "references"), [])
+        shared = context.flatten() if hasattr(context, "flatten") else dict(context or {})
+        anchors = {id(section["block"]): section["anchor"] for section in outline(value)}
 
         def rendered(child):
-            html = child.render(context=context)
+            html = child.render(context={**shared, "section_id": anchors.get(id(child), "")})
             if getattr(child.block, "lists_citations", False):
                 return html
             # Safe: only fixed markup is added to what the block's template escaped (link_citation_markers).

@@ -17,6 +17,7 @@ from wagtail.rich_text import RichText
 
 from appointments.models import AppointmentFormField, AppointmentPage
 from conditions.models import ConditionIndexPage, ConditionPage
+from demo.home import ensure_clinic_picture, ensure_home_body
 from demo.logo import ensure_logo
 from demo.physicians import ensure_physicians
 from demo.seed import read_seed, split_sentences
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                 is_placeholder=True,
                 accepting_new_patients=True,
                 areas_served="Mount Pleasant, West Ashley, James Island, Johns Island",
-                directions="The entrance faces the street. Free patient parking is behind the building.",
+                directions="The entrance faces the street, between the pharmacy and the bank.",
                 opening_hours=[
                     OpeningHours(weekday=day, opens=opens, closes=closes)
                     for day in range(5)
@@ -112,7 +113,9 @@ class Command(BaseCommand):
                 clinic.booking_page = contact
                 clinic.conditions_treated = [seed_page]
                 clinic.save_revision().publish()
+                ensure_clinic_picture(clinic, self.created)
             ensure_physicians(self, home, clinic, [seed_page])
+            ensure_home_body(HomePage.objects.get(pk=home.pk), seed_page, conditions, self.created)
             if home_is_new:
                 self.order_menu(home)
 
