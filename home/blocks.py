@@ -27,7 +27,9 @@ class ActionValue(blocks.StructValue):
 class ActionBlock(blocks.StructBlock):
     """A button: words and where it leads (a page of the site, or another address)."""
 
-    label = blocks.CharBlock(max_length=60, help_text="Words on the button; they must make sense on their own.")
+    label = blocks.CharBlock(
+        max_length=60, required=False, help_text="Words on the button; they must make sense on their own."
+    )
     page = blocks.PageChooserBlock(required=False)
     url = blocks.URLBlock(required=False, label="Or an address", help_text="Only when the button leaves the site.")
 
@@ -49,9 +51,10 @@ class ActionBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        if self.falls_back_to_appointment_page:
-            return value
-        if value.get("label") and not (value.get("page") or value.get("url")):
+        leads_somewhere = bool(value.get("page") or value.get("url"))
+        if leads_somewhere and not value.get("label"):
+            raise StructBlockValidationError({"label": ValidationError("Give the words on the button.")})
+        if value.get("label") and not leads_somewhere and not self.falls_back_to_appointment_page:
             raise StructBlockValidationError({"page": ValidationError("Choose a page or give an address.")})
         return value
 
@@ -230,6 +233,8 @@ class HomePageBlocks(blocks.StreamBlock):
         features=["bold", "italic", "link", "ol", "ul", "h2", "h3"],
         icon="pilcrow",
         template="blocks/home_text_block.html",
+        preview_template=PREVIEW_TEMPLATE,
+        preview_value="<h2>About the practice</h2><p>Orthopaedic care in Charleston since the practice opened.</p>",
         description="A few paragraphs about the practice; use Heading 2 for a section's heading.",
     )
     closing_call_to_action = ClosingCallToActionBlock()

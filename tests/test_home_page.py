@@ -146,3 +146,40 @@ class HomePageEditingTests(TestCase):
         ConditionPage.objects.get(slug="runners-knee").unpublish()
         tiles = [tile["href"] for tile in soup(self.client.get("/")).select(".area-tile")]
         self.assertEqual(tiles, ["/conditions/?area=spine"])
+
+
+class HostileHomePageContentTests(TestCase):
+    """What an editor types into the home page's blocks is shown as text, never as markup."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+
+    def test_markup_in_the_hero_and_reasons_is_escaped(self):
+        home = factories.home_page()
+        body = [(block.block_type, block.value) for block in home.body]
+        body[0][1]["heading"] = '<script>alert("hero")</script>'
+        reasons = next(value for kind, value in body if kind == "reasons")
+        reasons["reasons"][0]["text"] = '<img src=x onerror="alert(1)">'
+        home.body = body
+        home.save_revision().publish()
+        response = self.client.get("/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, '<script>alert("hero")')
+        self.assertNotContains(response, "<img src=x")
+        page = soup(response)
+        self.assertEqual(page.h1.get_text(), '<script>alert("hero")</script>')
+
+    def test_a_script_address_on_a_button_is_refused(self):
+        with self.assertRaises(Exception) as caught:
+            ActionBlock().clean({"label": "Go", "page": None, "url": "javascript:alert(1)"})
+        self.assertIn("url", caught.exception.block_errors)
+
+
+class OptionalButtonTests(TestCase):
+    def test_an_empty_button_is_allowed_and_one_with_a_destination_needs_words(self):
+        block = ActionBlock(required=False)
+        self.assertEqual(block.clean({"label": "", "page": None, "url": ""})["label"], "")
+        with self.assertRaises(Exception) as caught:
+            block.clean({"label": "", "page": None, "url": "https://example.com/"})
+        self.assertIn("label", caught.exception.block_errors)
