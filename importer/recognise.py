@@ -278,7 +278,7 @@ class _Recogniser:
                 }
             )
         self.add("treatment", value)
-        self.draft.recognised.append(f"treatment ({len(options)} options)")
+        self.draft.recognised.append(f"treatment ({counted(len(options), 'option')})")
         self.add_images(before)
         self.add_text(section.heading, after)
         return True
@@ -323,7 +323,7 @@ class _Recogniser:
             return False
         self.add_text(section.heading, before)
         self.add("faq", {"heading": self.fit_heading(section.heading), "questions": questions})
-        self.draft.recognised.append(f"FAQ ({len(questions)} questions)")
+        self.draft.recognised.append(f"FAQ ({counted(len(questions), 'question')})")
         self.add_text(section.heading, after)
         self.add_images(section.items)
         return True
@@ -351,3 +351,7 @@ def merge_questions(found):
             section.kind = "faq"
         merged.append(section)
     return merged
+
+
+def counted(number, noun):
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

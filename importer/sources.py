@@ -188,11 +188,18 @@ def read_html_page(path, folder):
         old_url=url,
         title=title,
         body_html=content,
-        seo_title=title_tag,
+        seo_title=without_site_name(title_tag),
         seo_description=head_value("description") or head_value("og:description"),
         categories=list(dict.fromkeys(categories)),
         folder=folder,
     )
+
+
+def without_site_name(title_tag):
+    """The saved page's title tag without the old site's name, which themes add after a separator
+    ("Sciatica Treatment | SC Sports Medicine"): the new site adds its own (seo.titles)."""
+    parts = re.split(r"\s[|–—]\s", title_tag)
+    return squash(" | ".join(parts[:-1]) if len(parts) > 1 else title_tag)
 
 
 def _head_reader(document):

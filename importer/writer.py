@@ -1,6 +1,7 @@
-"""Writing what the import recognised: a draft condition page per old page (never published), a
-301 from its old address, its images, and the record that lets a rerun find it again.
+"""Writing what the import recognised: a draft condition page per old page (never published), its
+images, and the record that lets a rerun find it again, and with it the 301 from its old address.
 
+The redirect itself is made when the page is first published (importer.redirects).
 A rerun updates only the drafts the import made and nobody changed since; an unchanged old page
 writes nothing at all (no revision, no redirect, no image).
 """
@@ -11,12 +12,12 @@ from urllib.parse import urljoin, urlsplit
 
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.contrib.redirects.models import Redirect
 
 from conditions.models import ConditionPage
 from importer.images import ImageFinder, import_image, known_image
 from importer.models import ImportedPage
 from importer.recognise import recognise
+from importer.redirects import redirect_old_address, redirect_problem
 from importer.report import ReportRow
 from importer.sources import old_path
 
@@ -131,20 +132,11 @@ class Importer:
             ImportedPage.objects.filter(old_path=path).update(revision=revision, content_digest=new_digest)
 
     def ensure_redirect(self, path, page, row):
-        """A permanent redirect from the old address (with or without its trailing slash: Wagtail
-        normalises both to one) to the new page; it takes effect once the page is published."""
-        normalised = Redirect.normalise_path(path)
-        new_path = Redirect.normalise_path(page.url_path if page else row.new_page)
-        existing = Redirect.objects.filter(old_path=normalised).first()
-        if existing is not None:
-            if page is None or existing.redirect_page_id != page.pk:
-                row.warnings.append(
-                    f"{path} already redirects elsewhere ({existing.link or 'nowhere'}): left as it is."
-                )
-        elif page is not None and page.get_url() and normalised == Redirect.normalise_path(page.get_url()):
-            pass  # the new page has the old address: nothing to redirect
-        elif page is not None and not self.dry_run and normalised != new_path:
-            Redirect.objects.create(old_path=normalised, site=None, redirect_page=page, is_permanent=True)
+        """The old address redirects to the page once it is published (importer.redirects)."""
+        if problem := redirect_problem(path, page):
+            row.warnings.append(problem)
+        elif page is not None and page.live and not self.dry_run:
+            redirect_old_address(path, page)
 
     # --- what recognition asks of the site -------------------------------------------------------
 
