@@ -28,6 +28,11 @@ def digest(draft):
     return hashlib.sha256(json.dumps(draft.fields(), sort_keys=True).encode()).hexdigest()
 
 
+def address(page):
+    """The page's address on the site (its path in the page tree when no site serves it)."""
+    return page.get_url() or page.url_path
+
+
 class Importer:
     def __init__(self, parent, user=None, dry_run=False):
         self.parent = parent
@@ -69,7 +74,7 @@ class Importer:
         sibling = self.parent.get_children().filter(slug=slug).first()
         if sibling is not None:
             self.problems[old.old_path] = (
-                f"A page the import did not make is already at {sibling.url_path}: not imported. Compare them, "
+                f"A page the import did not make is already at {address(sibling)}: not imported. Compare them, "
                 "then delete or rename one and import again."
             )
             return
@@ -94,7 +99,7 @@ class Importer:
         page = ConditionPage.objects.get(pk=page_id) if page_id else None
         record = self.records.get(path)
         if page is not None:
-            row.new_page, row.page_id = page.get_url() or page.url_path, page.pk
+            row.new_page, row.page_id = address(page), page.pk
         if record is not None and record.revision_id and (page.live or page.latest_revision_id != record.revision_id):
             row.result = "left as it is: changed by an editor since the import"
             if page.live:
@@ -108,7 +113,7 @@ class Importer:
         new_digest = digest(draft)
         if page is None:
             row.result = "would be created"
-            row.new_page = f"{self.parent.url_path}{self.new_slug(old)}/"
+            row.new_page = f"{address(self.parent)}{self.new_slug(old)}/"
         elif record is not None and record.revision_id and record.content_digest == new_digest:
             row.result = "unchanged"
         else:
