@@ -1,6 +1,7 @@
 """Running an import: all at once (the command), or from the admin screen a batch at a time, each
 batch short enough for one request, with the upload kept out of the public media until it is done."""
 
+import shutil
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from wagtail.models import Page, Site
 
 from conditions.models import ConditionIndexPage, ConditionPage
@@ -62,16 +64,18 @@ def check_upload(upload, user, parent):
     """An ImportRun holding the upload and its dry-run report; ImportFileError (and nothing kept)
     when the file cannot be read."""
     discard_stale_uploads()
-    suffix = Path(upload.name).suffix.lower()
-    path = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    # A folder of its own, so that a saved page keeps its name (its old address may come from it).
+    folder = upload_dir() / uuid.uuid4().hex
+    folder.mkdir(mode=0o700)
+    path = folder / (get_valid_filename(Path(upload.name).name) or "export.xml")
     with path.open("wb") as file:
         for chunk in upload.chunks():
             file.write(chunk)
     try:
-        old_pages = read_source(path)
+        old_pages = read_source(path, find_images=False)
         rows = import_pages(old_pages, parent, user=user, dry_run=True)
     except Exception:
-        path.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
     return ImportRun.objects.create(
         user=user,
@@ -98,7 +102,7 @@ def import_next_batch(run_pk):
         run = ImportRun.objects.select_for_update().get(pk=run_pk)
         if run.status != ImportRun.Status.IMPORTING:
             return run
-        old_pages = read_source(run.upload_path)
+        old_pages = read_source(run.upload_path, find_images=False)
         importer = Importer(run.parent, user=run.user)
         importer.prepare(old_pages)
         batch = old_pages[run.position : run.position + BATCH_PAGES]
@@ -115,7 +119,7 @@ def import_next_batch(run_pk):
 
 def remove_upload(run):
     if run.upload_path:
-        Path(run.upload_path).unlink(missing_ok=True)
+        shutil.rmtree(Path(run.upload_path).parent, ignore_errors=True)
         run.upload_path = ""
 
 

@@ -57,16 +57,21 @@ def old_path(url):
     return path
 
 
-def read_source(path):
-    """The old pages in a WXR file, a saved HTML page or a folder of them."""
+def read_source(path, find_images=True):
+    """The old pages in a WXR file, a saved HTML page or a folder of them; their images are looked
+    for beside them unless `find_images` is false (an upload comes alone)."""
     path = Path(path)
     if path.is_dir():
-        return read_html_folder(path)
-    if not path.is_file():
+        pages = read_html_folder(path)
+    elif not path.is_file():
         raise ImportFileError(f"{path} is neither a WordPress export file nor a folder of saved pages.")
-    if path.suffix.lower() in HTML_SUFFIXES:
-        return [read_html_page(path, path.parent)]
-    return read_wxr(path.read_bytes(), folder=path.parent)
+    elif path.suffix.lower() in HTML_SUFFIXES:
+        pages = [read_html_page(path, path.parent)]
+    else:
+        pages = read_wxr(path.read_bytes(), folder=path.parent)
+    for page in pages if not find_images else []:
+        page.folder = None
+    return pages
 
 
 # --- WordPress export ---------------------------------------------------------------------------
