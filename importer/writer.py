@@ -28,6 +28,12 @@ def digest(draft):
     return hashlib.sha256(json.dumps(draft.fields(), sort_keys=True).encode()).hexdigest()
 
 
+def site_host(url):
+    """The old site's host in an address, the same with or without "www." (and whatever the scheme)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
 def address(page):
     """The page's address on the site (its path in the page tree when no site serves it)."""
     return page.get_url() or page.url_path
@@ -48,7 +54,7 @@ class Importer:
 
     def prepare(self, old_pages):
         paths = [page.old_path for page in old_pages]
-        self.hosts = {urlsplit(page.old_url).netloc for page in old_pages} - {""}
+        self.hosts = {site_host(page.old_url) for page in old_pages} - {""}
         self.records = {record.old_path: record for record in ImportedPage.objects.filter(old_path__in=paths)}
         seen = set()
         for old in old_pages:
@@ -56,6 +62,8 @@ class Importer:
             record = self.records.get(path)
             if path in seen:
                 self.problems[path] = f"Another page in the source has the same address {path}: imported once."
+            elif len(path) > ImportedPage._meta.get_field("old_path").max_length:
+                self.problems[path] = "The old address is too long to redirect; add a redirect by hand."
             elif path == "/":
                 self.problems[path] = "The page has no address of its own (it was the old home page)."
             elif record is not None and record.page_id is None:
@@ -100,7 +108,10 @@ class Importer:
         record = self.records.get(path)
         if page is not None:
             row.new_page, row.page_id = address(page), page.pk
-        if record is not None and record.revision_id and (page.live or page.latest_revision_id != record.revision_id):
+        # Written before (it has a fingerprint) and since then changed: published, or a newer revision
+        # saved (or the import's own revision purged, which only happens once a newer one exists).
+        written = record is not None and bool(record.content_digest)
+        if written and (page.live or page.latest_revision_id != record.revision_id):
             row.result = "left as it is: changed by an editor since the import"
             if page.live:
                 row.result = "left as it is: published since the import"
@@ -114,10 +125,10 @@ class Importer:
         if page is None:
             row.result = "would be created"
             row.new_page = f"{address(self.parent)}{self.new_slug(old)}/"
-        elif record is not None and record.revision_id and record.content_digest == new_digest:
+        elif written and record.content_digest == new_digest:
             row.result = "unchanged"
         else:
-            row.result = "updated" if record is not None and record.revision_id else "created"
+            row.result = "updated" if written else "created"
             if self.dry_run:
                 row.result = "would be updated" if row.result == "updated" else "would be created"
             else:
@@ -148,7 +159,9 @@ class Importer:
     def link_resolver(self, old, row):
         def link_for(href):
             target = urlsplit(urljoin(old.old_url, href))
-            if target.scheme not in ("http", "https", "") or (target.netloc and target.netloc not in self.hosts):
+            if target.scheme not in ("http", "https", "") or (
+                target.netloc and site_host(target.geturl()) not in self.hosts
+            ):
                 return None
             if target.path.startswith("/wp-content/") or not target.path.strip("/"):
                 return None

@@ -31,7 +31,7 @@ def seed_html():
 
 
 ROTATOR_HTML = f"""<p>A rotator cuff tear is a tear in the group of muscles and tendons that hold the shoulder joint in place. It can make lifting your arm painful and weak.</p>
-<p>Like <a href="{OLD_HOST}{SEED_OLD_PATH}">back spasms</a>, shoulder pain is something our Charleston team treats every day.</p>
+<p>Like <a href="http://scsportsmed.example{SEED_OLD_PATH}">back spasms</a>, shoulder pain is something our Charleston team treats every day.</p>
 <p><img src="{OLD_HOST}{PRESENT_IMAGE}" alt="A torn rotator cuff tendon" width="600" height="400"></p>
 <h2>What Causes a Rotator Cuff Tear?</h2>
 <p>Tears come from sudden injury or from wear over the years:</p>
