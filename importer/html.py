@@ -15,6 +15,8 @@ BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "figure", "figcaption", "table", "header", "footer", "nav", "aside", "hr", "pre", "dl",
 }  # fmt: skip
+# Table cells and definition terms: their texts are words apart.
+CELL_TAGS = {"td", "th", "tr", "dt", "dd", "caption"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Rich text keeps these (the condition blocks' features: bold, italic, link, lists), renamed as Wagtail stores them.
 INLINE_KEPT = {"b": "b", "strong": "b", "i": "i", "em": "i"}
@@ -63,10 +65,11 @@ def _raw_text(node):
         elif child.tag == "br":
             yield " "
         else:
-            if child.tag in BLOCK_TAGS:
+            spaced = child.tag in BLOCK_TAGS or child.tag in CELL_TAGS
+            if spaced:
                 yield " "
             yield from _raw_text(child)
-            if child.tag in BLOCK_TAGS:
+            if spaced:
                 yield " "
 
 

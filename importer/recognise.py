@@ -334,7 +334,9 @@ def merge_questions(found):
     without one become an FAQ of their own."""
     merged = []
     for section in found:
-        is_question = section.heading.endswith("?")
+        names_faq = bool(SECTION_KINDS[0][1].search(section.heading))
+        # "Questions?" heads an FAQ rather than being one of its questions.
+        is_question = section.heading.endswith("?") and not names_faq
         previous = merged[-1] if merged else None
         if is_question and previous is not None and previous.kind == "faq":
             previous.items += [Item("heading", None, section.heading, level=9), *section.items]
@@ -347,7 +349,7 @@ def merge_questions(found):
             previous.items += [Item("heading", None, section.heading, level=9), *section.items]
             continue
         section.is_question = is_question
-        if SECTION_KINDS[0][1].search(section.heading) and not is_question:
+        if names_faq:
             section.kind = "faq"
         merged.append(section)
     return merged
