@@ -14,11 +14,14 @@ from wagtail.models import Page, Site
 
 from conditions.models import ConditionIndexPage, ConditionPage
 from importer.models import ImportRun
-from importer.report import rows_from
+from importer.report import ReportRow, rows_from
 from importer.sources import ImportFileError, read_source
 from importer.writer import Importer
 
 BATCH_PAGES = 10
+UPLOAD_GONE = (
+    "The uploaded file is no longer on the server: upload it again to import the rest (a rerun skips what is done)."
+)
 STALE_AFTER = timedelta(days=1)
 
 
@@ -102,7 +105,14 @@ def import_next_batch(run_pk):
         run = ImportRun.objects.select_for_update().get(pk=run_pk)
         if run.status != ImportRun.Status.IMPORTING:
             return run
-        old_pages = read_source(run.upload_path, find_images=False)
+        try:
+            old_pages = read_source(run.upload_path, find_images=False)
+        except ImportFileError:
+            # The upload is gone (removed by hand, or a different server): stop, keeping what was imported.
+            run.report.append(ReportRow(old_url=run.source_name, result="stopped", warnings=[UPLOAD_GONE]).as_dict())
+            run.status = ImportRun.Status.DONE
+            run.save()
+            return run
         importer = Importer(run.parent, user=run.user)
         importer.prepare(old_pages)
         batch = old_pages[run.position : run.position + BATCH_PAGES]

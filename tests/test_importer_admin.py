@@ -110,6 +110,15 @@ class ImportScreenTests(TestCase):
         self.client.get(reverse("importer:run", args=[run.pk]))
         self.assertEqual(Revision.objects.count(), revisions)
 
+    def test_an_import_whose_upload_is_gone_stops_and_says_so(self):
+        self.upload(export_file())
+        run = ImportRun.objects.get()
+        self.client.post(reverse("importer:run", args=[run.pk]))
+        shutil.rmtree(Path(run.upload_path).parent)
+        response = self.client.get(reverse("importer:run", args=[run.pk]))
+        self.assertContains(response, "The uploaded file is no longer on the server")
+        self.assertNotContains(response, 'http-equiv="refresh"')
+
     def test_the_report_downloads_as_csv(self):
         self.upload(export_file())
         run = ImportRun.objects.get()
