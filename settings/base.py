@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "locations",
     "appointments",
     "search",
+    "importer",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -306,6 +307,12 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Uploads waiting on the old-site import screen (importer/): kept here, never in the public media,
+# and removed once imported (or a day after an upload that was only checked).
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / "import-uploads"))
+# The largest export the import screen accepts; it must stay within ops.limits' editor limit.
+IMPORT_MAX_UPLOAD = int(os.environ.get("IMPORT_MAX_UPLOAD", str(20 * 1024 * 1024)))
 
 # Local condition pages (condition + town) must carry content of their own: see conditions/doorway.py.
 DOORWAY_MIN_UNIQUE_WORDS = int(os.environ.get("DOORWAY_MIN_UNIQUE_WORDS", "80"))
