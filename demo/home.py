@@ -38,9 +38,9 @@ def draw_hero_art(width=1200, height=800):
         shade = row / height
         colour = tuple(int(a + (b - a) * shade) for a, b in zip(BRAND, BRAND_DARK, strict=True))
         draw.line([(0, row), (width, row)], fill=colour)
-    centre = (int(width * 0.72), int(height * 0.62))
+    centre = (int(width * 0.62), int(height * 0.58))
     for step in range(9):
-        radius = 90 + step * 70
+        radius = 70 + step * 48
         colour = TINT if step % 3 else ACCENT
         box = [centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius]
         start = 190 + step * 9
