@@ -1,9 +1,6 @@
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
@@ -77,6 +74,10 @@ class ConditionIndexPage(IndexPage):
         if chosen:
             context[self.listing_name] = [page for page in self.listing if chosen in page.body_areas]
         return context
+
+
+# The page's image, as conditions/condition_page.html asks for it (its renditions are made on publish).
+CONDITION_PICTURE = "fill-{480x240,800x400,1200x600} format-{avif,webp}"
 
 
 class ConditionPage(BasePage):
@@ -362,6 +363,9 @@ class ConditionPage(BasePage):
             *pages_listing_as_related(self),
         ]
 
+    def images_to_prepare(self):
+        return [(self.image, CONDITION_PICTURE)]
+
     @cached_property
     def treatment_locations(self):
         """The live clinics that treat this condition, primary first (none before it is saved)."""
@@ -381,15 +385,3 @@ class ConditionPage(BasePage):
         clinic = next(iter(self.treatment_locations), None) or primary_location()
         context["nearest_clinic"], context["clinic_hours"] = clinic, clinic.hours_now(request) if clinic else None
         return context
-
-
-def pages_due_for_review(within_days=None, today=None):
-    """Condition pages never reviewed, overdue, or due within the notice period (30 days by default)."""
-    today = today or timezone.localdate()
-    within_days = settings.MEDICAL_REVIEW_NOTICE_DAYS if within_days is None else within_days
-    horizon = today + datetime.timedelta(days=within_days)
-    return (
-        ConditionPage.objects.filter(models.Q(next_review_due__isnull=True) | models.Q(next_review_due__lte=horizon))
-        .select_related("reviewed_by_user")
-        .order_by(models.F("next_review_due").asc(nulls_first=True), "title")
-    )

@@ -1,4 +1,7 @@
+import datetime
+
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -7,11 +10,23 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.ui.tables.pages import PageStatusColumn
 from wagtail.admin.views.reports import ReportView
 
-from conditions.models import pages_due_for_review
+from conditions.models import ConditionPage
 from ops.exports import ReportExportMixin
 from ops.permissions import PAGE_WRITING_PERMISSIONS
 
 REVIEW_DATE_FORMAT = "M j, Y"
+
+
+def pages_due_for_review(within_days=None, today=None):
+    """Condition pages never reviewed, overdue, or due within the notice period (30 days by default)."""
+    today = today or timezone.localdate()
+    within_days = settings.MEDICAL_REVIEW_NOTICE_DAYS if within_days is None else within_days
+    horizon = today + datetime.timedelta(days=within_days)
+    return (
+        ConditionPage.objects.filter(models.Q(next_review_due__isnull=True) | models.Q(next_review_due__lte=horizon))
+        .select_related("reviewed_by_user")
+        .order_by(models.F("next_review_due").asc(nulls_first=True), "title")
+    )
 
 
 def last_reviewed_text(page):

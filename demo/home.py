@@ -2,7 +2,7 @@
 
 The hero art is an abstract pattern in the brand's colours (decorative: it says nothing the text
 does not); the clinic picture is a simple drawing of a clinic front, described for screen readers.
-Renditions are made now, so that no visitor's request has to write them.
+Their renditions are made when the pages showing them are published (home.signals).
 """
 
 import io
@@ -17,11 +17,6 @@ BRAND = (11, 79, 108)
 BRAND_DARK = (8, 58, 80)
 TINT = (227, 238, 244)
 ACCENT = (168, 70, 27)
-
-# What the templates ask for (blocks/hero_block.html, locations/location_page.html).
-HERO_SIZES = ("480x320", "800x533", "1200x800")
-HERO_RENDITIONS = [f"fill-{size}-c100|format-{fmt}" for size in HERO_SIZES for fmt in ("avif", "webp")]
-CLINIC_RENDITIONS = [f"fill-{size}-c100|format-{fmt}" for size in HERO_SIZES[:2] for fmt in ("avif", "webp")]
 
 
 def _png(image):
@@ -77,20 +72,18 @@ def draw_clinic(width=800, height=533):
     return image
 
 
-def _image(title, drawing, filename, description, renditions):
+def _image(title, drawing, filename, description):
     existing = Image.objects.filter(title=title).first()
     if existing is not None:
         return existing
     image = Image(title=title, description=description)
     image.file = ImageFile(io.BytesIO(_png(drawing)), name=filename)
     image.save()
-    for spec in renditions:
-        image.get_rendition(spec)
     return image
 
 
 def hero_image():
-    return _image("Home page hero (demo art)", draw_hero_art(), "hero-art.png", "", HERO_RENDITIONS)
+    return _image("Home page hero (demo art)", draw_hero_art(), "hero-art.png", "")
 
 
 def clinic_image():
@@ -99,7 +92,6 @@ def clinic_image():
         draw_clinic(),
         "clinic-front.png",
         "Drawing of a two-storey clinic front with a blue door under an orange awning",
-        CLINIC_RENDITIONS,
     )
 
 

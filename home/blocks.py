@@ -12,6 +12,8 @@ from wagtail.images.blocks import ImageBlock
 from home.roles import live_page_for, page_type_for
 
 PREVIEW_TEMPLATE = "blocks/preview.html"
+# The hero's image, as blocks/hero_block.html asks for it (its renditions are made on publish).
+HERO_PICTURE = "fill-{480x320,800x533,1200x800}-c100 format-{avif,webp}"
 
 
 class ActionValue(blocks.StructValue):

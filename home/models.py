@@ -15,7 +15,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, get_page_models
 from wagtail.search import index
 
-from home.blocks import HomePageBlocks
+from home.blocks import HERO_PICTURE, HomePageBlocks
 from home.forms import BasePageForm
 from home.phone import PhoneNumberField, normalise_phone
 from home.renditions import kept_rendition
@@ -305,6 +305,10 @@ class BasePage(SeoMixin, Page):
         home = Page.objects.filter(path=self.path[: self.steplen * 2]) if self.shown_on_home_page else []
         return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all(), *home]
 
+    def images_to_prepare(self):
+        """[(image, picture spec)] the page's template shows: their renditions are made on publish."""
+        return []
+
     @cached_property
     def breadcrumb_ancestors(self):
         """The pages above this one, from the home page down (empty on the home page)."""
@@ -355,6 +359,9 @@ class HomePage(BasePage):
 
     def get_summary(self):
         return self.intro
+
+    def images_to_prepare(self):
+        return [(block.value["image"], HERO_PICTURE) for block in self.body if block.block_type == "hero"]
 
     @cached_property
     def hero(self):

@@ -16,3 +16,17 @@ def kept_rendition(image_id, spec, get_image):
         return {"url": rendition.url, "width": rendition.width, "height": rendition.height}
 
     return for_current_generation(f"rendition:{image_id}:{spec}", load)
+
+
+def prepare_renditions(image, spec):
+    """Make the renditions `{% picture image <spec> %}` asks for, so that no visitor's request has to.
+
+    `spec` is written as in the template (operations separated by spaces, sizes and formats in
+    braces); called when a page is published (BasePage.images_to_prepare), so the first visitor
+    gets files that already exist.
+    """
+    if image is None:
+        return
+    from wagtail.images.models import Filter  # the image models need the app registry ready
+
+    image.get_renditions(*Filter.expand_spec("|".join(spec.split())))

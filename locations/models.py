@@ -41,6 +41,10 @@ class LocationIndexPage(IndexPage):
         return {"mainEntity": self.item_list({"item": {"@id": clinic["@id"]}} for clinic in clinics)}, clinics
 
 
+# The clinic's photo, as locations/location_page.html asks for it (its renditions are made on publish).
+CLINIC_PICTURE = "fill-{480x320,800x533}-c100 format-{avif,webp}"
+
+
 class LocationPage(BasePage):
     """One clinic: where it is, how to reach it and when it is open."""
 
@@ -322,6 +326,9 @@ class LocationPage(BasePage):
         for interval in self.opening_hours.all():
             by_day[interval.weekday].append(interval)
         return [(name, sorted(by_day[day], key=lambda i: i.opens)) for day, name in WEEKDAYS]
+
+    def images_to_prepare(self):
+        return [(self.photo, CLINIC_PICTURE)]
 
     def hours_now(self, request=None):
         """Open now, today's hours and the next opening (locations.hours.HoursNow), in the clinic's

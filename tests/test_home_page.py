@@ -5,6 +5,7 @@ from unittest import mock
 
 from bs4 import BeautifulSoup
 from django.test import TestCase
+from wagtail.images.models import Rendition
 
 from conditions.models import ConditionPage
 from home.blocks import ActionBlock, HomePageBlocks
@@ -183,3 +184,21 @@ class OptionalButtonTests(TestCase):
         with self.assertRaises(Exception) as caught:
             block.clean({"label": "", "page": None, "url": "https://example.com/"})
         self.assertIn("label", caught.exception.block_errors)
+
+
+class RenditionsMadeOnPublishTests(TestCase):
+    """The first visitor to a page with a hero, clinic or condition image gets files made already."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.seed = factories.load_demo_site()
+
+    def test_pages_with_pictures_are_shown_without_making_a_rendition(self):
+        image = factories.make_image("Knee model")
+        image.description = "A model of the knee joint"
+        image.save()
+        factories.publish_change(self.seed, image=image)
+        for url in ("/", "/locations/charleston/", self.seed.url):
+            before = Rendition.objects.count()
+            self.assertEqual(self.client.get(url).status_code, 200)
+            self.assertEqual(Rendition.objects.count(), before, url)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 
-from conditions.models import pages_due_for_review
+from conditions.reports import pages_due_for_review
 
 REVIEWERS_GROUP = "Medical reviewers"
 
