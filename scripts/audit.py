@@ -7,7 +7,7 @@ database. Each page in PAGES is then checked by:
 - the Nu Html Checker (vnu.jar from npm): no errors;
 - axe-core in Debian's Chromium through Playwright, WCAG 2.2 A/AA rules at 390, 768 and 1366 px: no violations;
 - what Lighthouse does not judge, in the same browser: the HTTP status, no request to another host, our
-  own JavaScript at most 10 KB and HTML + CSS + JS at most 50 KB compressed, every image below the
+  own JavaScript at most 10 KB and HTML + CSS + JS at most 30 KB compressed, every image below the
   first screenful loading="lazy", and no console error (a failed request shows as one) where
   Lighthouse cannot look: a form's answer, an error page;
 - Lighthouse (scripts/lighthouse.py): its MINIMUM scores and REQUIRED_AUDITS.
@@ -44,7 +44,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOT_WIDTHS = {390: 844, 768: 1024, 1366: 900}
 
 OWN_JS_BUDGET = 10 * 1024
-TEXT_BUDGET = 50 * 1024
+TEXT_BUDGET = 30 * 1024
 TEXT_TYPES = {"document", "stylesheet", "script", "fetch", "xhr"}
 
 
