@@ -35,6 +35,11 @@ class LocationIndexPage(IndexPage):
             .prefetch_related(*LocationPage.HOURS_RELATIONS)
         )
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["clinics"] = [(location, location.hours_now(request)) for location in self.listing]
+        return context
+
     def get_structured_data(self, graph):
         # Each clinic is a node of its own (address, hours); the list points to them.
         clinics = [location.clinic_node(graph) for location in self.listing if location.shows_details]

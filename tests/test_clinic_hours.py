@@ -139,3 +139,20 @@ class OpeningIntervalTests(TestCase):
         with self.assertRaises(Exception) as caught:
             interval.clean()
         self.assertIn("Closing time must be after opening time", str(caught.exception))
+
+
+class ClinicListHoursTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+        factories.make_clinic(title="Summerville Clinic")
+
+    def test_the_clinic_list_says_which_clinics_are_open_now(self):
+        with mock.patch("django.utils.timezone.now", return_value=at(2026, 11, 30, 15, 30)):
+            response = self.client.get("/locations/")
+        cards = BeautifulSoup(response.content, "html.parser").select(".clinic-card")
+        lines = {
+            card.h2.get_text(strip=True): " ".join(card.select_one(".hours-now").get_text().split()) for card in cards
+        }
+        # The new clinic has no opening hours yet: closed, with no opening invented.
+        self.assertEqual(lines, {"Charleston Clinic": "Open now until 12:00 PM", "Summerville Clinic": "Closed now"})
