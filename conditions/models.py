@@ -21,7 +21,7 @@ from conditions.review import MedicalReviewTask, ReviewerProfile, medical_conten
 from conditions.service_areas import ServiceAreaPage  # noqa: F401 (registered with the app's models)
 from home.fields import ChoiceListField
 from home.index_page import IndexPage
-from home.models import BasePage, PracticeSettings, page_type_for, primary_location
+from home.models import BasePage, PracticeSettings, page_type_for
 
 SUMMARY_BUDGET = 300
 
@@ -382,6 +382,9 @@ class ConditionPage(BasePage):
         context["local_pages"] = [local for local in local_pages if getattr(local, "passes_guard", False)]
         context["contents"] = contents(outline(self.body))
         # The clinic a patient would go to: the first that treats this, else the practice's main one.
-        clinic = next(iter(self.treatment_locations), None) or primary_location()
+        # Both from the clinics kept per generation (hours prefetched): no query.
+        clinic_type = page_type_for("clinic")
+        clinics = self.treatment_locations or (clinic_type.live_clinics() if clinic_type else [])
+        clinic = next(iter(clinics), None)
         context["nearest_clinic"], context["clinic_hours"] = clinic, clinic.hours_now(request) if clinic else None
         return context

@@ -3,6 +3,7 @@
 from bs4 import BeautifulSoup
 from django.test import TestCase
 
+from conditions.models import ConditionPage
 from conditions.outline import outline
 from locations.models import LocationPage
 from tests import factories
@@ -80,3 +81,21 @@ class ConditionLayoutTests(TestCase):
     def test_causes_keep_their_dash_for_screen_readers_and_copying(self):
         cause = soup(self.client.get(self.seed.url)).select_one(".named-list li")
         self.assertEqual(" ".join(cause.get_text().split())[:22], "Lack of Muscle Use – I")
+
+
+class NewPagePreviewTests(TestCase):
+    """An editor's preview of a condition page not yet saved shows the same care cards."""
+
+    @classmethod
+    def setUpTestData(cls):
+        factories.load_demo_site()
+
+    def test_a_new_page_previews_with_the_primary_clinic_as_nearest(self):
+        parent = factories.condition_index()
+        page = ConditionPage(title="Bursitis", slug="bursitis", summary="A sore, swollen joint.")
+        page.set_url_path(parent)
+        page.depth, page.path = parent.depth + 1, parent.path + "9999"
+        response = page.make_preview_request()
+        self.assertEqual(response.status_code, 200)
+        aside = BeautifulSoup(response.rendered_content, "html.parser").select_one("aside.condition__aside")
+        self.assertEqual(aside.select(".aside-card")[1].find("a").get_text(), "Charleston Clinic")
