@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
@@ -145,7 +146,8 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
             practice.default_social_image  # noqa: B018
             return practice
 
-        return for_current_generation("practice-settings", load_from_database)
+        # Per language: the primary clinic and the appointment page are the visitor's language's.
+        return for_current_generation(f"practice-settings:{get_language()}", load_from_database)
 
     @cached_property
     def _title_templates_by_type(self):
@@ -170,7 +172,9 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         """
         if self.appointment_page_id is None:
             return None
-        return Page.objects.live().filter(pk=self.appointment_page_id).first()
+        page = Page.objects.live().filter(pk=self.appointment_page_id).first()
+        # Its live translation in the visitor's language, if it has one.
+        return page.localized if page is not None else None
 
     def social_image_for(self, page):
         """The image shared for the page: its own social image, else the default one; None if neither."""
@@ -295,7 +299,7 @@ class BasePage(SeoMixin, Page):
 
         Publishing, unpublishing or saving the page retires these (and the pages linking to it)
         from the page cache and the CDN (pagecache/signals.py). Here: the page, its parent's listing,
-        the pages below it (their breadcrumbs) and its aliases. The home page and its children are
+        the pages below it (their breadcrumbs), its aliases and its translations. The home page and its children are
         in the menu and on the home page, so they show everywhere. Page types that show elsewhere
         add to this, or return None.
         """
@@ -303,7 +307,9 @@ class BasePage(SeoMixin, Page):
             return None
         # The home page's sections list clinics, clinicians and the body areas of conditions.
         home = Page.objects.filter(path=self.path[: self.steplen * 2]) if self.shown_on_home_page else []
-        return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all(), *home]
+        # Its translations link to it (language switcher, hreflang).
+        below = self.get_descendants() if self.numchild else []
+        return [self, self.get_parent(), *below, *self.aliases.all(), *self.get_translations(), *home]
 
     @cached_property
     def breadcrumb_ancestors(self):

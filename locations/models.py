@@ -7,6 +7,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from home.index_page import IndexPage
 from home.models import BasePage, page_type_for
@@ -122,6 +123,11 @@ class LocationPage(BasePage):
         default=False,
         help_text="Ticked on demo content: the address and phone are placeholders. Replace them, then untick.",
     )
+
+    # The address and phone are the same in every language: kept in step with the English page.
+    override_translatable_fields = [
+        SynchronizedField(name) for name in ("street_address", "city", "state", "postal_code", "phone")
+    ]
 
     content_panels = Page.content_panels + [
         FieldPanel("is_placeholder"),

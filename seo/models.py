@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from seo.alternates import alternates
 from seo.origin import public_origin
 from seo.titles import (
     DEFAULT_TITLE_TEMPLATE,
@@ -168,7 +169,13 @@ class SeoMixin(models.Model):
         # Only pages that are their own canonical address, and may be listed, are in the sitemap.
         if not self.is_indexable or self.exclude_from_sitemap or self.get_canonical_override(request):
             return []
-        return super().get_sitemap_urls(request)
+        urls = super().get_sitemap_urls(request)
+        # Its live translations, as <xhtml:link rel="alternate" hreflang="…"> (seo/alternates.py).
+        links = [{"lang_code": code, "location": url} for code, url in alternates(self, request)]
+        if links:
+            for url in urls:
+                url["alternates"] = links
+        return urls
 
     def get_location(self):
         """The clinic this page is about, if it is about one; title templates fall back to the primary clinic."""
