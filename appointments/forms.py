@@ -9,8 +9,8 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from wagtail.models import Page
 
 from appointments import spam
-from home.models import page_type_for
 from home.i18n import localized
+from home.models import page_type_for
 from home.phone import INVALID_PHONE_MESSAGE, format_phone
 
 HONEYPOT_FIELD = "website"

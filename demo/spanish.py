@@ -19,7 +19,6 @@ SPANISH = {
     "conditions": "condiciones",
     "sciatica-back-spasms": "ciatica-espasmos-de-espalda",
     # --- home page ---------------------------------------------------------------------------
-    "South Carolina Sports Medicine &amp; Orthopaedic Center": "South Carolina Sports Medicine &amp; Orthopaedic Center",
     "Orthopaedic and sports medicine care for patients in Charleston, SC: diagnosis, treatment and recovery "
     "for bones, joints, muscles and the spine.": "Atención de ortopedia y medicina deportiva para pacientes en "
     "Charleston, SC: diagnóstico, tratamiento y recuperación de huesos, articulaciones, músculos y columna.",
@@ -87,7 +86,6 @@ SPANISH = {
     "Step-free entrances front and back, a lift to the second floor, accessible restrooms on both floors and "
     "wheelchairs to borrow at the front desk.": "Entradas sin escalones por delante y por detrás, ascensor al "
     "segundo piso, baños accesibles en ambos pisos y sillas de ruedas en préstamo en la recepción.",
-    "Mount Pleasant, West Ashley, James Island, Johns Island": "Mount Pleasant, West Ashley, James Island, Johns Island",
     # --- conditions --------------------------------------------------------------------------
     "Conditions We Treat": "Afecciones que tratamos",
     "Plain-language guides to the conditions our orthopaedic specialists treat.": "Guías en lenguaje sencillo sobre "
@@ -179,6 +177,13 @@ SPANISH = {
     "hablar de su caso y recibir el plan de tratamiento que necesita.",
 }
 
+# Names, the same in both languages.
+for name in (
+    "South Carolina Sports Medicine &amp; Orthopaedic Center",
+    "Mount Pleasant, West Ashley, James Island, Johns Island",
+):
+    SPANISH[name] = name
+
 # In the order a translator would work: each page's parent first.
 DEMO_PAGES = ["home", "contact", "locations", "charleston", "conditions", "sciatica-back-spasms"]
 
@@ -220,6 +225,7 @@ def translate_page(page, locale, texts=SPANISH):
 def ensure_spanish_pages(home, created):
     """Spanish versions of the demo pages that have none yet; the sciatica page goes to medical review."""
     locale = spanish_locale()
+    translated_home = None
     for slug in DEMO_PAGES:
         page = home if slug == "home" else Page.objects.descendant_of(home).filter(slug=slug).first()
         if page is None:
@@ -228,9 +234,22 @@ def ensure_spanish_pages(home, created):
         if translated is None:
             continue
         created.append(f"Spanish page {translated.url}")
+        if slug == "home":
+            translated_home = translated
         if slug == "sciatica-back-spasms":
             submit_for_medical_review(translated.specific)
             created.append(f"medical review requested for {translated.url}")
+    if translated_home is not None:
+        # Synced again, as an editor would after translating the pages it features: its links now
+        # lead to the Spanish conditions list and sciatica page.
+        resync(home, locale)
+
+
+def resync(page, locale):
+    translation = Translation.objects.get(source__object_id=page.translation_key, target_locale=locale)
+    translation.source.update_from_db()
+    translation.save_target(publish=False)
+    page.get_translation(locale).get_latest_revision().publish()
 
 
 def submit_for_medical_review(page):

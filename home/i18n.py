@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import translation
 from wagtail.models import Locale
 
+from seo.languages import language_of
+
 
 class PathLanguageMiddleware:
     """Activate the language named by the address's prefix (/es/…), else the default (English).
@@ -49,3 +51,23 @@ def localized(queryset):
         return queryset.filter(locale=default)
     translated = queryset.filter(locale=locale).values("translation_key")
     return queryset.filter(Q(locale=locale) | Q(locale=default) & ~Q(translation_key__in=translated))
+
+
+def translation_ids(page_ids):
+    """{page id: the ids of that page and of all its translations}: a clinic that treats the English
+    page of a condition treats its Spanish page too."""
+    from wagtail.models import Page
+
+    keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
+    family = {}
+    for pk, key in Page.objects.filter(translation_key__in=set(keys.values())).values_list("pk", "translation_key"):
+        family.setdefault(key, set()).add(pk)
+    return {pk: family.get(key, {pk}) for pk, key in keys.items()}
+
+
+def in_visitor_language(page):
+    """The page's live translation in the language being served, else the page itself: where a page
+    chosen in English content (a button, a featured condition) leads from its translation."""
+    if page is None or (translation.get_language() or "").split("-")[0] == language_of(page):
+        return page
+    return page.localized

@@ -8,8 +8,10 @@ this app needs no import of the app that keeps them.
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from seo.alternates import alternates
+from seo.languages import language_of
 from seo.origin import public_origin
 from seo.titles import (
     DEFAULT_TITLE_TEMPLATE,
@@ -96,8 +98,13 @@ class SeoMixin(models.Model):
         if self.seo_title:
             return title_with_name(self.seo_title, practice.brand, budget)
         row = practice.templates_for(self)
-        template = row.title_template if row else self.default_title_template
+        template = row.title_template if row else self.built_in_title_template()
         return render_title(template, self.template_variables(practice), budget=budget)
+
+    def built_in_title_template(self):
+        """The page type's built-in title template, in the page's language (locale/)."""
+        with translation.override(language_of(self)):
+            return translation.gettext(self.default_title_template)
 
     def get_meta_description(self, practice=None):
         return self.meta_description(practice).text

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-from seo.languages import language_tag
+from seo.languages import language_of, language_tag
 from seo.origin import public_origin
 
 SCHEMA = "https://schema.org"
@@ -98,7 +98,7 @@ def build_graph(page, request, practice, canonical_url, description, location, i
     site = Site.find_for_request(request) if request is not None else page.get_site()
     root_url = public_origin(site.root_url if site else "", request)
     ctx = GraphContext(request=request, practice=practice, root_url=root_url, page_url=canonical_url)
-    language = language_tag(page.locale.language_code)
+    language = language_tag(language_of(page))
     page_node = {
         "@type": page.schema_type,
         "@id": ctx.page_id,

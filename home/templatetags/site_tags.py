@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, override
 from wagtail.models import Site
 
+from home.i18n import in_visitor_language
 from home.models import PracticeSettings, page_type_for
 from home.phone import format_phone, normalise_phone
 from pagecache.store import for_current_generation
@@ -67,11 +68,13 @@ def conditions_index(context):
         return None
     return for_current_generation(
         f"conditions-index:{site.pk}:{get_language()}",
-        lambda: index_model.objects.live()
-        .public()
-        .descendant_of(site.root_page.localized)
-        .only("title", "url_path", "locale")
-        .first(),
+        lambda: (
+            index_model.objects.live()
+            .public()
+            .descendant_of(site.root_page.localized)
+            .only("title", "url_path", "locale")
+            .first()
+        ),
     )
 
 
@@ -102,8 +105,8 @@ def language_switch(context):
     current = get_language()
     language, name = next((code, name) for code, name in settings.LANGUAGES if code != current)
     url = None
-    translation = translation_for(page, language) if getattr(page, "pk", None) else None
-    if translation is not None and not translation.get_view_restrictions():
+    translation = translation_for(page, language)
+    if translation is not None:
         url = translation.get_url(request)
     if url is None:
         match = getattr(request, "resolver_match", None)
@@ -117,5 +120,14 @@ def home_url_in(language, request):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return "/"
-    home = translation_for(site.root_page, language) or site.root_page
+    # Kept per page-cache generation: a home page's translation going live renews it.
+    home = for_current_generation(
+        f"home-in:{site.pk}:{language}", lambda: translation_for(site.root_page, language) or site.root_page
+    )
     return home.get_url(request) or "/"
+
+
+@register.filter(name="in_visitor_language")
+def in_visitor_language_filter(page):
+    """`{{ page|in_visitor_language }}`: the page's live translation in the language being served, or the page."""
+    return in_visitor_language(page)
