@@ -4,6 +4,7 @@ structured data, with the English site unchanged beside it."""
 import xml.etree.ElementTree as ET
 
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.test import TestCase
 from wagtail.models import Locale, Page
 
@@ -200,3 +201,7 @@ class SpanishSiteStructureTests(TestCase):
         self.assertEqual(set(Locale.objects.values_list("language_code", flat=True)), {"en", "es"})
         self.assertEqual(Locale.get_default().language_code, "en")
         self.assertEqual(Page.objects.filter(locale__language_code="es").count(), 6)
+
+    def test_editors_may_submit_pages_for_translation(self):
+        editors = Group.objects.get(name="Editors")
+        self.assertTrue(editors.permissions.filter(codename="submit_translation").exists())

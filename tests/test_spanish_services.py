@@ -126,6 +126,14 @@ class SpanishAppointmentFormTests(TestCase):
         self.assertIn("Nuestra recepción le llamará", thanks.get_text())
         self.assertIn("En una emergencia médica, llame al 911.", thanks.get_text())
 
+    def test_the_front_desk_email_names_the_language(self):
+        from appointments.notifications import build_message
+
+        self.client.post("/es/cita/", spanish_answers())
+        message = build_message(AppointmentRequest.objects.get())
+        self.assertIn("Clinic: Clínica de Charleston\nLanguage of the form: Spanish\n", message.body)
+        self.assertNotIn("Jane", message.body)
+
     def test_an_english_request_says_english(self):
         self.client.post("/contact/", answers())
         self.assertEqual(AppointmentRequest.objects.get().language, "English")
