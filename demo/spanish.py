@@ -243,6 +243,7 @@ def ensure_spanish_pages(home, created):
         # Synced again, as an editor would after translating the pages it features: its links now
         # lead to the Spanish conditions list and sciatica page.
         resync(home, locale)
+        order_like_english(home, translated_home)
 
 
 def resync(page, locale):
@@ -258,3 +259,13 @@ def submit_for_medical_review(page):
     if workflow is not None and Workflow.objects.filter(pk=workflow.pk, active=True).exists():
         page.save_revision()
         workflow.start(page, user=None)
+
+
+def order_like_english(home, translated_home):
+    """The Spanish menu in the English menu's order (translations are added last)."""
+    translated_home = Page.objects.get(pk=translated_home.pk)
+    for section in home.get_children():
+        translation = section.get_translation_or_none(translated_home.locale)
+        if translation is not None:
+            translation.move(translated_home, pos="last-child")
+            translated_home.refresh_from_db()
