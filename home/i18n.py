@@ -9,7 +9,7 @@ cookie, so a visitor asking for / always gets English and a cached page is the s
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from seo.languages import language_of
 
@@ -56,8 +56,6 @@ def localized(queryset):
 def translation_ids(page_ids):
     """{page id: the ids of that page and of all its translations}: a clinic that treats the English
     page of a condition treats its Spanish page too."""
-    from wagtail.models import Page
-
     keys = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "translation_key"))
     family = {}
     for pk, key in Page.objects.filter(translation_key__in=set(keys.values())).values_list("pk", "translation_key"):

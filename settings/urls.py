@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -43,10 +44,18 @@ if settings.DEBUG:
 
 # Pages and the search in English at their usual addresses and in Spanish under /es/ ("buscar/" is
 # the translation of "search/"). Sitemap, robots, health checks and the admin stay outside.
-urlpatterns += i18n_patterns(
-    path(_("search/"), search_views.search, name="search"),
-    path("", include(wagtail_urls)),
-    prefix_default_language=False,
-)
+# Wrapped in a resolver of their own so that another URLconf may still include this one (Django
+# refuses to include one whose top level holds i18n_patterns); the language is read from the path
+# by home.i18n.PathLanguageMiddleware, which needs no i18n_patterns at the top.
+urlpatterns += [
+    URLResolver(
+        RoutePattern(""),
+        i18n_patterns(
+            path(_("search/"), search_views.search, name="search"),
+            path("", include(wagtail_urls)),
+            prefix_default_language=False,
+        ),
+    )
+]
 
 handler500 = "home.views.server_error"
