@@ -27,7 +27,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed-run ## Set up the SQLite database with demo content, start the notification worker and serve http://$(HOST):$(PORT)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py load_demo_content --spanish
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py send_pending_notifications --every 10 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

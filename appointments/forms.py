@@ -3,10 +3,13 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 from wagtail.models import Page
 
 from appointments import spam
+from home.i18n import localized
 from home.models import page_type_for
 from home.phone import INVALID_PHONE_MESSAGE, format_phone
 
@@ -20,7 +23,7 @@ RESERVED_FIELD_NAMES = {HONEYPOT_FIELD, STARTED_FIELD, SOURCE_FIELD}
 DEFAULT_AUTOCOMPLETE = {"email": "email", "phone": "tel"}
 MULTILINE_MAX_LENGTH = 2000
 
-EXPIRED_FORM_MESSAGE = (
+EXPIRED_FORM_MESSAGE = gettext_lazy(
     "Your request was not sent: the form had been open for a long time. Please check your details and send it again."
 )
 
@@ -64,7 +67,8 @@ def clinic_choices():
     clinic_model = page_type_for("clinic")
     if clinic_model is None:
         return []
-    clinics = clinic_model.objects.live().public().order_by("-is_primary", "title")
+    # The clinics' pages in the form's language, where they are translated.
+    clinics = localized(clinic_model.objects.live().public()).order_by("-is_primary", "title")
     return [(title, title) for title in clinics.values_list("title", flat=True)]
 
 
@@ -89,14 +93,15 @@ class AppointmentFormBuilder(FormBuilder):
         # Django's "This field is required." does not say which field when read out of context,
         # as in the summary of problems at the top of the form.
         if field.field_type == "checkbox":
-            required = f"Tick “{field.label}” to send your request."
+            required = _("Tick “%(label)s” to send your request.")
         elif field.field_type in CHOICE_FIELD_TYPES:
-            required = f"Choose an answer for “{field.label}”."
+            required = _("Choose an answer for “%(label)s”.")
         else:
-            required = f"Fill in “{field.label}”."
+            required = _("Fill in “%(label)s”.")
+        # In the language of the page being served (the form is built for each request).
         options["error_messages"] = {
-            "required": required,
-            "invalid_choice": f"Choose one of the answers listed for “{field.label}”.",
+            "required": required % {"label": field.label},
+            "invalid_choice": _("Choose one of the answers listed for “%(label)s”.") % {"label": field.label},
         }
         return options
 
@@ -117,7 +122,7 @@ class AppointmentFormBuilder(FormBuilder):
             options["initial"] = choices[0][0]
         else:
             options["initial"] = None
-            choices = [("", "Choose a clinic"), *choices]
+            choices = [("", _("Choose a clinic")), *choices]
         return forms.ChoiceField(choices=choices, **options)
 
     def create_physician_field(self, field, options):
@@ -126,7 +131,7 @@ class AppointmentFormBuilder(FormBuilder):
         choices = [(name, name) for name, _ in physician_choices()]
         if not choices:
             return UncheckedField(widget=forms.HiddenInput)
-        return forms.ChoiceField(choices=[("", "No preference"), *choices], **options)
+        return forms.ChoiceField(choices=[("", _("No preference")), *choices], **options)
 
     @property
     def formfields(self):
@@ -148,7 +153,7 @@ class AppointmentForm(BaseForm):
     """Base class of the built form: adds the honeypot, the start time and the page the visitor came from."""
 
     website = UncheckedField(
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     form_started = UncheckedField(widget=forms.HiddenInput)

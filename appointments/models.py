@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -24,7 +25,8 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, TranslatableMixin
+from wagtail_localize.fields import SynchronizedField
 
 from appointments import spam
 from appointments.forms import RESERVED_FIELD_NAMES, SOURCE_FIELD, AppointmentFormBuilder, physician_choices
@@ -57,8 +59,9 @@ DEFAULT_THANK_YOU_TEXT = (
 )
 
 
-class AppointmentFormField(AbstractFormField):
-    """One question on the appointment form, as the editor set it up."""
+class AppointmentFormField(TranslatableMixin, AbstractFormField):
+    """One question on the appointment form, as the editor set it up; translated with its page (its
+    label, help text and choices), while the name its answers are stored under stays the English one."""
 
     page = ParentalKey("AppointmentPage", on_delete=models.CASCADE, related_name="form_fields")
     field_type = models.CharField(verbose_name="field type", max_length=16, choices=FIELD_TYPE_CHOICES)
@@ -73,6 +76,11 @@ class AppointmentFormField(AbstractFormField):
     )
 
     panels = AbstractFormField.panels + [FieldPanel("autocomplete")]
+    # Answers are stored under the English question's name in every language.
+    override_translatable_fields = [SynchronizedField("clean_name")]
+
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
+        pass
 
     def clean(self):
         super().clean()
@@ -124,6 +132,9 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
     form_builder = AppointmentFormBuilder
     base_form_class = FormPageForm
 
+    # Front-desk addresses are the same for every language's form.
+    override_translatable_fields = [SynchronizedField("to_address")]
+
     class Meta:
         verbose_name = "appointment request page"
 
@@ -142,7 +153,12 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
         return AppointmentRequestsListView
 
     def get_data_fields(self):
-        return [("reference", "Reference"), *super().get_data_fields(), ("came_from", "Came from")]
+        return [
+            ("reference", "Reference"),
+            *super().get_data_fields(),
+            ("came_from", "Came from"),
+            ("language", "Language"),
+        ]
 
     def notification_recipients(self):
         addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
@@ -163,6 +179,7 @@ class AppointmentPage(RoutablePageMixin, BasePage, AbstractForm):
                 clinic=next((data[name] for name in clinic_fields if data.get(name)), ""),
                 source_page=source,
                 source_title=source.title[:255] if source else "",
+                language=get_language_info(self.locale.language_code)["name"],
             )
 
     # --- where the visitor came from -------------------------------------------------------
@@ -287,6 +304,9 @@ class AppointmentRequest(AbstractFormSubmission):
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source_title = models.CharField("came from", max_length=255, blank=True)
+    language = models.CharField(
+        max_length=10, blank=True, help_text="The language of the form the patient filled in, e.g. “Spanish”."
+    )
     notified_at = models.DateTimeField(null=True, blank=True)
     notification_claimed_at = models.DateTimeField(null=True, blank=True)
     notification_claim = models.UUIDField(null=True, blank=True)
@@ -302,4 +322,4 @@ class AppointmentRequest(AbstractFormSubmission):
         return f"Appointment request {self.pk}"
 
     def get_data(self):
-        return {**super().get_data(), "reference": self.pk, "came_from": self.source_title}
+        return {**super().get_data(), "reference": self.pk, "came_from": self.source_title, "language": self.language}

@@ -102,6 +102,8 @@ def build_message(appointment_request):
         raise NoRecipients
     context = {
         "clinic": appointment_request.clinic,
+        # Which language to call the patient back in.
+        "language": appointment_request.language,
         "reference": appointment_request.pk,
         "submit_time": appointment_request.submit_time,
         "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_noop
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page, get_page_models
@@ -158,7 +159,7 @@ class LocalConditionPage(DoorwayGuardedPage, BasePage):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
-    default_title_template = "{condition} Care in {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{condition} Care in {city}, {state} | {brand}")
     place_field = "location"
 
     def get_location(self):

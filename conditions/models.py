@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_noop
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -192,7 +193,7 @@ class ConditionPage(BasePage):
     copy_form_class = ConditionCopyForm
     parent_page_types = ["conditions.ConditionIndexPage"]
     subpage_types = ["conditions.LocalConditionPage", "conditions.ServiceAreaPage"]
-    default_title_template = "{title} Treatment in {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{title} Treatment in {city}, {state} | {brand}")
 
     def get_summary(self):
         return self.summary

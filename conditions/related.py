@@ -3,18 +3,19 @@ then others in the same body area, then others linking to the same treatment pag
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, Q, QuerySet, When
+from django.utils.translation import gettext_noop
 from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 BODY_AREAS = [
-    ("spine", "Spine and back"),
-    ("neck", "Neck"),
-    ("shoulder", "Shoulder"),
-    ("elbow", "Elbow"),
-    ("hand-wrist", "Hand and wrist"),
-    ("hip", "Hip"),
-    ("knee", "Knee"),
-    ("foot-ankle", "Foot and ankle"),
-    ("sports", "Sports injuries"),
+    ("spine", gettext_noop("Spine and back")),
+    ("neck", gettext_noop("Neck")),
+    ("shoulder", gettext_noop("Shoulder")),
+    ("elbow", gettext_noop("Elbow")),
+    ("hand-wrist", gettext_noop("Hand and wrist")),
+    ("hip", gettext_noop("Hip")),
+    ("knee", gettext_noop("Knee")),
+    ("foot-ankle", gettext_noop("Foot and ankle")),
+    ("sports", gettext_noop("Sports injuries")),
 ]
 RELATED_LIMIT = 4
 # Where a Treatment block's option links to its treatment page, as Wagtail's reference index names it.
@@ -109,6 +110,8 @@ def related_conditions(page, limit=RELATED_LIMIT):
     candidates = (
         model.objects.live()
         .public()
+        # In the page's own language.
+        .filter(locale_id=page.locale_id)
         .exclude(pk=page.pk)
         .filter(wanted)
         .annotate(is_chosen=Case(When(pk__in=chosen, then=True), default=False, output_field=BooleanField()))

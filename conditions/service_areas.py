@@ -3,6 +3,7 @@ clinics that treat it, with their distance. Never a clinic that is not there."""
 
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_noop
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -51,7 +52,7 @@ class ServiceAreaPage(DoorwayGuardedPage, BasePage):
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
-    default_title_template = "{condition} Care near {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{condition} Care near {city}, {state} | {brand}")
     place_field = "town"
 
     class Meta:

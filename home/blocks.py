@@ -9,6 +9,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
+from home.i18n import in_visitor_language
 from home.roles import live_page_for, page_type_for
 
 PREVIEW_TEMPLATE = "blocks/preview.html"
@@ -22,7 +23,7 @@ class ActionValue(blocks.StructValue):
         """Where the button leads: the chosen page while it is live, else the address given, else ""."""
         page = self.get("page")
         if page is not None and page.live:
-            return page.url
+            return in_visitor_language(page).url
         return self.get("url") or ""
 
 

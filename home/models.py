@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
-from modelcluster.fields import ParentalKey
+from django.utils.translation import get_language, gettext_noop
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
@@ -12,7 +13,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, get_page_models
+from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import HERO_PICTURE, HomePageBlocks
@@ -20,10 +21,12 @@ from home.forms import BasePageForm
 from home.phone import PhoneNumberField, normalise_phone
 from home.renditions import kept_rendition
 from home.roles import page_type_for, primary_location  # noqa: F401 (imported from here)
+from home.title_templates import TitleTemplate, page_type_choices  # noqa: F401 (models of this app)
 from pagecache.store import for_current_generation
+from seo.languages import language_of
 from seo.models import SeoMixin
 from seo.panels import SearchPreviewPanel, TitleTemplateExamplesPanel
-from seo.titles import META_DESCRIPTION_BUDGET, TEMPLATE_VARIABLES, TITLE_TAG_BUDGET, validate_template
+from seo.titles import META_DESCRIPTION_BUDGET, TITLE_TAG_BUDGET
 
 HEADER_LOGO = "height-96|format-webp"  # shown 32–40 px high: sharp on any screen
 
@@ -145,16 +148,18 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
             practice.default_social_image  # noqa: B018
             return practice
 
-        return for_current_generation("practice-settings", load_from_database)
+        # Per language: the primary clinic and the appointment page are the visitor's language's.
+        return for_current_generation(f"practice-settings:{get_language()}", load_from_database)
 
     @cached_property
     def _title_templates_by_type(self):
         # One query per request: Wagtail caches the loaded settings object on the request.
-        return {row.page_type: row for row in self.title_templates.all()}
+        return {(row.page_type, row.language): row for row in self.title_templates.all()}
 
-    def templates_for(self, page):
-        """The title template row for the page's type, or None."""
-        return self._title_templates_by_type.get(page._meta.label_lower)
+    def templates_for(self, page, language=None):
+        """The title template row for the page's type in its language (English for a page type), or None."""
+        language = language or (language_of(page) if isinstance(page, Page) else settings.LANGUAGE_CODE)
+        return self._title_templates_by_type.get((page._meta.label_lower, language))
 
     @cached_property
     def primary_location(self):
@@ -170,7 +175,9 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
         """
         if self.appointment_page_id is None:
             return None
-        return Page.objects.live().filter(pk=self.appointment_page_id).first()
+        page = Page.objects.live().filter(pk=self.appointment_page_id).first()
+        # Its live translation in the visitor's language, if it has one.
+        return page.localized if page is not None else None
 
     def social_image_for(self, page):
         """The image shared for the page: its own social image, else the default one; None if neither."""
@@ -197,44 +204,6 @@ class PracticeSettings(ClusterableModel, BaseGenericSetting):
     def main_phone_e164(self):
         """+18435550100: for tel: links and the JSON-LD `telephone`."""
         return normalise_phone(self.main_phone)
-
-
-def page_type_choices():
-    return sorted(
-        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
-        for model in get_page_models()
-        if issubclass(model, BasePage)
-    )
-
-
-class TitleTemplate(Orderable):
-    """How title tags and meta descriptions are written for one page type."""
-
-    # Changing one changes every page of its type: saving it renews the page cache (pagecache/signals.py).
-    shown_on_every_page = True
-
-    settings = ParentalKey(PracticeSettings, on_delete=models.CASCADE, related_name="title_templates")
-    page_type = models.CharField(max_length=100, choices=page_type_choices)
-    title_template = models.CharField(
-        max_length=200,
-        validators=[validate_template],
-        help_text=(
-            "e.g. “{title} Treatment in {city}, {state} | {practice}”. Variables: "
-            + ", ".join(f"{{{name}}} ({meaning})" for name, meaning in TEMPLATE_VARIABLES.items())
-            + ". Keep the result around 60 characters."
-        ),
-    )
-    description_template = models.CharField(
-        max_length=300,
-        blank=True,
-        validators=[validate_template],
-        help_text="Optional, e.g. “{summary}”. Used when a page has no meta description of its own.",
-    )
-
-    panels = [FieldPanel("page_type"), FieldPanel("title_template"), FieldPanel("description_template")]
-
-    class Meta(Orderable.Meta):
-        constraints = [models.UniqueConstraint(fields=["settings", "page_type"], name="one_template_per_page_type")]
 
 
 class BasePage(SeoMixin, Page):
@@ -295,7 +264,7 @@ class BasePage(SeoMixin, Page):
 
         Publishing, unpublishing or saving the page retires these (and the pages linking to it)
         from the page cache and the CDN (pagecache/signals.py). Here: the page, its parent's listing,
-        the pages below it (their breadcrumbs) and its aliases. The home page and its children are
+        the pages below it (their breadcrumbs), its aliases and its translations. The home page and its children are
         in the menu and on the home page, so they show everywhere. Page types that show elsewhere
         add to this, or return None.
         """
@@ -303,7 +272,9 @@ class BasePage(SeoMixin, Page):
             return None
         # The home page's sections list clinics, clinicians and the body areas of conditions.
         home = Page.objects.filter(path=self.path[: self.steplen * 2]) if self.shown_on_home_page else []
-        return [self, self.get_parent(), *(self.get_descendants() if self.numchild else []), *self.aliases.all(), *home]
+        # Its translations link to it (language switcher, hreflang).
+        below = self.get_descendants() if self.numchild else []
+        return [self, self.get_parent(), *below, *self.aliases.all(), *self.get_translations(), *home]
 
     def images_to_prepare(self):
         """[(image, picture spec)] the page's template shows: their renditions are made on publish."""
@@ -346,7 +317,7 @@ class HomePage(BasePage):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    default_title_template = "{brand} | Orthopaedic Care in {city}, {state}"
+    default_title_template = gettext_noop("{brand} | Orthopaedic Care in {city}, {state}")
     subpage_types = [
         "conditions.ConditionIndexPage",
         "locations.LocationIndexPage",

@@ -8,8 +8,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy
 
-INVALID_PHONE_MESSAGE = "Enter a US phone number with its area code, like (843) 555-0100."
+INVALID_PHONE_MESSAGE = gettext_lazy("Enter a US phone number with its area code, like (843) 555-0100.")
 
 
 def normalise_phone(raw):

@@ -2,6 +2,8 @@
 
 from wagtail.models import get_page_models
 
+from home.i18n import localized
+
 SITE_ROLES = {
     "clinic": "one of the practice's clinics (has is_primary, city, state)",
     "condition": "a page about one condition, written when searches find nothing",
@@ -18,14 +20,15 @@ def page_type_for(role):
 
 
 def primary_location():
-    """The practice's primary clinic, or its first live clinic, or None; never one in a private section."""
+    """The practice's primary clinic, or its first live clinic, or None; never one in a private section.
+    In the visitor's language when the clinic page is translated."""
     clinic_model = page_type_for("clinic")
     if clinic_model is None:
         return None
-    return clinic_model.objects.live().public().order_by("-is_primary", "path").first()
+    return localized(clinic_model.objects.live().public()).order_by("-is_primary", "path").first()
 
 
 def live_page_for(role):
-    """The first live, public page playing `role` (e.g. the condition list), or None."""
+    """The first live, public page playing `role` (e.g. the condition list) in the visitor's language, or None."""
     model = page_type_for(role)
-    return model.objects.live().public().order_by("path").first() if model is not None else None
+    return localized(model.objects.live().public()).order_by("path").first() if model is not None else None

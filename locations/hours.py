@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable
@@ -90,13 +91,13 @@ def hours_now(clinic, now=None):
 
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, gettext_noop("Monday")),
+    (1, gettext_noop("Tuesday")),
+    (2, gettext_noop("Wednesday")),
+    (3, gettext_noop("Thursday")),
+    (4, gettext_noop("Friday")),
+    (5, gettext_noop("Saturday")),
+    (6, gettext_noop("Sunday")),
 ]
 
 

@@ -3,11 +3,14 @@ from urllib.parse import urlencode
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
+from home.i18n import localized, translation_ids
 from home.index_page import IndexPage
 from home.models import BasePage, page_type_for
 from home.phone import PhoneNumberField, normalise_phone
@@ -132,6 +135,11 @@ class LocationPage(BasePage):
         help_text="Ticked on demo content: the address and phone are placeholders. Replace them, then untick.",
     )
 
+    # The address and phone are the same in every language: kept in step with the English page.
+    override_translatable_fields = [
+        SynchronizedField(name) for name in ("street_address", "city", "state", "postal_code", "phone")
+    ]
+
     content_panels = Page.content_panels + [
         FieldPanel("is_placeholder"),
         MultiFieldPanel(
@@ -190,7 +198,7 @@ class LocationPage(BasePage):
         address = f"{self.street_address}, {self.city}, {self.state} {self.postal_code}"
         return f"{self.title}: {address}. Call {self.phone}."
 
-    default_title_template = "{title}: Orthopaedic Care in {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{title}: Orthopaedic Care in {city}, {state} | {brand}")
 
     def get_location(self):
         return self
@@ -226,17 +234,26 @@ class LocationPage(BasePage):
 
         def load():
             clinics = list(
-                cls.objects.live().public().order_by("-is_primary", "title").prefetch_related(*cls.HOURS_RELATIONS)
+                localized(cls.objects.live().public())
+                .order_by("-is_primary", "title")
+                .prefetch_related(*cls.HOURS_RELATIONS)
             )
             treated = {clinic.pk: set() for clinic in clinics}
-            pairs = cls.conditions_treated.through.objects.filter(locationpage__in=clinics)
-            for clinic_id, condition_id in pairs.values_list("locationpage_id", "conditionpage_id"):
-                treated[clinic_id].add(condition_id)
+            pairs = list(
+                cls.conditions_treated.through.objects.filter(locationpage__in=clinics).values_list(
+                    "locationpage_id", "conditionpage_id"
+                )
+            )
+            # A condition's translations are treated where it is.
+            translations = translation_ids({condition_id for _, condition_id in pairs})
+            for clinic_id, condition_id in pairs:
+                treated[clinic_id] |= translations.get(condition_id, {condition_id})
             for clinic in clinics:
                 clinic.treated_condition_ids = treated[clinic.pk]
             return clinics
 
-        return for_current_generation("live-clinics", load)
+        # In the visitor's language: each clinic's translation where it has one.
+        return for_current_generation(f"live-clinics:{get_language()}", load)
 
     def clinic_id(self, graph):
         return f"{graph.absolute(self.get_url(graph.request))}#clinic"
@@ -323,7 +340,10 @@ class LocationPage(BasePage):
     def booking_link(self):
         if self.booking_url:
             return self.booking_url
-        return self.booking_page.url if self.booking_page_id and self.booking_page.live else ""
+        if not (self.booking_page_id and self.booking_page.live):
+            return ""
+        # The booking page in the visitor's language when it is translated.
+        return self.booking_page.localized.url
 
     def weekly_hours(self):
         """Opening intervals grouped by day, Monday first: [(day name, [interval, …]), …]."""
@@ -351,8 +371,12 @@ class LocationPage(BasePage):
         # From the page's own list, which a preview holds in memory rather than in the database.
         chosen = [condition.pk for condition in self.conditions_treated.all()]
         condition_type = page_type_for("condition")
+        # In the page's language where the conditions are translated.
+        keys = Page.objects.filter(pk__in=chosen).values("translation_key")
         context["conditions"] = (
-            condition_type.objects.filter(pk__in=chosen).live().public().order_by("title") if condition_type else []
+            localized(condition_type.objects.filter(translation_key__in=keys).live().public()).order_by("title")
+            if condition_type
+            else []
         )
         physician_type = page_type_for("physician")
         context["physicians"] = physician_type.seeing_patients_at(self.pk) if physician_type else []

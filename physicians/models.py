@@ -9,6 +9,7 @@ them approved the page, as its medical reviewer (conditions.review).
 from django import forms
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext_noop
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -16,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.fields import ChoiceListField
+from home.i18n import localized, translation_ids
 from home.index_page import IndexPage
 from home.models import BasePage, page_type_for
 from pagecache.store import for_current_generation
@@ -160,7 +162,7 @@ class PhysicianPage(BasePage):
 
     parent_page_types = ["physicians.PhysicianIndexPage"]
     subpage_types = []
-    default_title_template = "{title}: {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{title}: {city}, {state} | {brand}")
     schema_type = "ProfilePage"
     og_type = "profile"
 
@@ -297,7 +299,7 @@ class PhysicianPage(BasePage):
         theirs from here without a query."""
 
         def load():
-            physicians = list(cls.objects.live().public().order_by("path").select_related("photo"))
+            physicians = list(localized(cls.objects.live().public()).order_by("path").select_related("photo"))
             condition_pairs = cls.conditions_treated.through.objects.filter(physicianpage__in=physicians)
             clinic_pairs = PhysicianClinic.objects.filter(page__in=physicians)
             for physician in physicians:
@@ -307,13 +309,17 @@ class PhysicianPage(BasePage):
                     physician.photo.get_rendition("fill-160x160|format-webp") if physician.photo_id else None
                 )
             by_id = {physician.pk: physician for physician in physicians}
-            for physician_id, condition_id in condition_pairs.values_list("physicianpage_id", "conditionpage_id"):
-                by_id[physician_id].treated_condition_ids.add(condition_id)
-            for physician_id, clinic_id in clinic_pairs.values_list("page_id", "clinic_id"):
-                by_id[physician_id].clinic_ids.add(clinic_id)
+            condition_pairs = list(condition_pairs.values_list("physicianpage_id", "conditionpage_id"))
+            clinic_pairs = list(clinic_pairs.values_list("page_id", "clinic_id"))
+            # Conditions and clinics in every language: a clinician treats a condition's translations too.
+            translations = translation_ids({pk for _, pk in condition_pairs} | {pk for _, pk in clinic_pairs})
+            for physician_id, condition_id in condition_pairs:
+                by_id[physician_id].treated_condition_ids |= translations.get(condition_id, {condition_id})
+            for physician_id, clinic_id in clinic_pairs:
+                by_id[physician_id].clinic_ids |= translations.get(clinic_id, {clinic_id})
             return physicians
 
-        return for_current_generation("live-physicians", load)
+        return for_current_generation(f"live-physicians:{get_language()}", load)
 
     @classmethod
     def treating(cls, condition_id):

@@ -104,6 +104,21 @@ PAGES = [
     PublicPage("Treatment", "/treatments/physical-therapy/"),
     PublicPage("Search results", "/search/?query=sciatica", indexable=False),
     PublicPage("Not found", "/no-such-page/", status=404, indexable=False),
+    # The Spanish site (load_demo_content --spanish).
+    PublicPage("Spanish home", "/es/"),
+    PublicPage("Spanish condition index", "/es/condiciones/"),
+    PublicPage("Spanish condition", "/es/condiciones/ciatica-espasmos-de-espalda/"),
+    PublicPage("Spanish location", "/es/clinicas/charleston/"),
+    PublicPage("Spanish contact", "/es/cita/"),
+    PublicPage(
+        "Spanish contact, sent empty",
+        "/es/cita/",
+        indexable=False,
+        submit_form="form.appointment-form",
+        submit_after_seconds=3.5,
+    ),
+    PublicPage("Spanish contact, request sent", "/es/cita/thanks/", indexable=False),
+    PublicPage("Spanish search results", "/es/buscar/?query=ci%C3%A1tica", indexable=False),
 ]
 
 

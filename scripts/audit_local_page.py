@@ -28,8 +28,8 @@ SAMPLE = (
     "evening physiotherapy slots and interpreters for Spanish-speaking families."
 )
 
-clinic = LocationPage.objects.get(slug="charleston")
-if clinic.is_placeholder:
+# The clinic and its Spanish translation (same slug), whose address is kept in step with it.
+for clinic in LocationPage.objects.filter(slug="charleston", is_placeholder=True):
     clinic.street_address = "96 Jonathan Lucas Street"
     clinic.is_placeholder = False
     clinic.save_revision().publish()
@@ -45,7 +45,7 @@ if not LocalConditionPage.objects.child_of(seed).exists():
         instance=LocalConditionPage(
             title="Back Spasm Care at Our Charleston Clinic",
             slug="charleston",
-            location=LocationPage.objects.get(slug="charleston"),
+            location=LocationPage.objects.get(slug="charleston", locale__language_code="en"),
             summary="What to expect when you see us for back spasms at our Charleston clinic.",
             body=[("text_section", {"heading": "Visiting us in Charleston", "text": RichText(f"<p>{SAMPLE}</p>")})],
         )

@@ -80,7 +80,7 @@ class Site:
         log("migrate")
         self.manage("migrate", "--noinput")
         log("demo content")
-        self.manage("load_demo_content")
+        self.manage("load_demo_content", "--spanish")
         for script in shell_scripts:
             self.manage("shell", "--command", script)
         log("collectstatic")

@@ -30,6 +30,17 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+# The same for Spanish searches (/es/buscar/): the words PostgreSQL's Spanish configuration drops.
+SPANISH_STOP_WORDS = frozenset(
+    """
+    a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el
+    ella ellas ellos en entre era es esa ese eso esta este esto estos fue ha hay la las le les lo los
+    mas me mi mis muy nada ni no nos o os otra otro para pero poco por porque que quien se sea ser si
+    sin sobre su sus también te tiene todo tu tus un una uno unos y ya yo
+    """.split()
+)
+STOP_WORDS_BY_LANGUAGE = {"en": STOP_WORDS, "es": SPANISH_STOP_WORDS}
+
 # Characters that cannot appear in an HTML page or be encoded: controls (NUL among them),
 # lone surrogates and unassigned code points.
 _UNPRINTABLE_CATEGORIES = {"Cc", "Cs", "Cn"}
@@ -50,7 +61,12 @@ class CleanedQuery:
     @property
     def terms(self):
         """The words given to the search backend: the query's words less the stop words."""
-        return " ".join(word for word in self.words if word not in STOP_WORDS)
+        return self.terms_in("en")
+
+    def terms_in(self, language):
+        """The words given to the search backend for a search in `language` ("en" or "es")."""
+        stop_words = STOP_WORDS_BY_LANGUAGE.get(language, STOP_WORDS)
+        return " ".join(word for word in self.words if word not in stop_words)
 
     def __bool__(self):
         return bool(self.words)

@@ -3,16 +3,21 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, Site
 from wagtail.search.utils import normalise_query_string
 
+from home.i18n import active_locale
 from search.models import record_search
 from search.query import MAX_QUERY_LENGTH, clean_query
 
 PAGE_SIZE = 10
+# The search backend (settings.WAGTAILSEARCH_BACKENDS) that reads each language's word forms.
+BACKEND_FOR_LANGUAGE = {"en": "default", "es": "spanish"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class SearchHit:
 @never_cache
 @require_safe
 def search(request):
-    """The site search: live, public pages matching the visitor's words, pinned promotions first."""
+    """The site search: live, public pages in the visitor's language matching their words, pinned
+    promotions first. /search/ searches the English pages, /es/buscar/ the Spanish ones."""
     cleaned = clean_query(request.GET.get("query", ""))
     pages = live_pages(request)
     promotions = promotions_for(cleaned, pages)
@@ -39,7 +45,7 @@ def search(request):
         record_search(cleaned.text, found=matched_all or bool(promotions))
 
     context = {
-        "page_title": f"Search results for “{cleaned.shown}”" if cleaned.shown else "Search",
+        "page_title": _("Search results for “%(query)s”") % {"query": cleaned.shown} if cleaned.shown else _("Search"),
         "search_query": cleaned.shown,
         "max_query_length": MAX_QUERY_LENGTH,
         "searched": bool(cleaned.shown),
@@ -55,27 +61,35 @@ def search(request):
 
 
 def live_pages(request):
-    pages = Page.objects.live().public()
+    pages = Page.objects.live().public().filter(locale=active_locale())
     site = Site.find_for_request(request)
-    return pages.in_site(site) if site else pages.filter(depth__gt=1)
+    if site is None:
+        return pages.filter(depth__gt=1)
+    # The site's pages in every language: the Spanish home is a translation beside the English one.
+    return pages.filter(path__startswith=site.root_page.localized.path)
 
 
-def find_pages(pages, cleaned):
+def find_pages(pages, cleaned, language=None):
     """Pages for the query, best first, and whether they match every word.
 
     Every word must match, in any of its forms ("spasm" finds "spasms"). Failing that, the last
     word may be the start of a word in a title or other name ("sciatic" finds "Sciatica"). Failing that too,
     pages matching any of the words are offered, but the search counts as having found nothing.
     """
-    terms = cleaned.terms
+    language = (language or get_language() or "en").split("-")[0]
+    backend = BACKEND_FOR_LANGUAGE.get(language, "default")
+    terms = cleaned.terms_in(language)
     if not terms:
         return pages.none(), False
     pages = pages.specific()
-    for results in (pages.search(terms, operator="and"), pages.autocomplete(terms, operator="and")):
+    for results in (
+        pages.search(terms, operator="and", backend=backend),
+        pages.autocomplete(terms, operator="and", backend=backend),
+    ):
         if results.count():
             return results, True
     if len(terms.split()) > 1:
-        return pages.search(terms, operator="or"), False
+        return pages.search(terms, operator="or", backend=backend), False
     return pages.none(), False
 
 

@@ -8,7 +8,10 @@ this app needs no import of the app that keeps them.
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 
+from seo.alternates import alternates
+from seo.languages import language_of
 from seo.origin import public_origin
 from seo.titles import (
     DEFAULT_TITLE_TEMPLATE,
@@ -95,8 +98,13 @@ class SeoMixin(models.Model):
         if self.seo_title:
             return title_with_name(self.seo_title, practice.brand, budget)
         row = practice.templates_for(self)
-        template = row.title_template if row else self.default_title_template
+        template = row.title_template if row else self.built_in_title_template()
         return render_title(template, self.template_variables(practice), budget=budget)
+
+    def built_in_title_template(self):
+        """The page type's built-in title template, in the page's language (locale/)."""
+        with translation.override(language_of(self)):
+            return translation.gettext(self.default_title_template)
 
     def get_meta_description(self, practice=None):
         return self.meta_description(practice).text
@@ -168,7 +176,13 @@ class SeoMixin(models.Model):
         # Only pages that are their own canonical address, and may be listed, are in the sitemap.
         if not self.is_indexable or self.exclude_from_sitemap or self.get_canonical_override(request):
             return []
-        return super().get_sitemap_urls(request)
+        urls = super().get_sitemap_urls(request)
+        # Its live translations, as <xhtml:link rel="alternate" hreflang="…"> (seo/alternates.py).
+        links = [{"lang_code": code, "location": url} for code, url in alternates(self, request)]
+        if links:
+            for url in urls:
+                url["alternates"] = links
+        return urls
 
     def get_location(self):
         """The clinic this page is about, if it is about one; title templates fall back to the primary clinic."""

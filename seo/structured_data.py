@@ -14,10 +14,10 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from seo.languages import language_of, language_tag
 from seo.origin import public_origin
 
 SCHEMA = "https://schema.org"
-LANGUAGE = "en-US"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 # What the practice and its clinics practise, as schema.org's MedicalSpecialty values.
 MEDICAL_SPECIALTIES = [f"{SCHEMA}/Musculoskeletal"]
@@ -98,6 +98,7 @@ def build_graph(page, request, practice, canonical_url, description, location, i
     site = Site.find_for_request(request) if request is not None else page.get_site()
     root_url = public_origin(site.root_url if site else "", request)
     ctx = GraphContext(request=request, practice=practice, root_url=root_url, page_url=canonical_url)
+    language = language_tag(language_of(page))
     page_node = {
         "@type": page.schema_type,
         "@id": ctx.page_id,
@@ -106,7 +107,7 @@ def build_graph(page, request, practice, canonical_url, description, location, i
         "isPartOf": {"@id": ctx.website_id},
         "publisher": {"@id": ctx.organization_id},
         "breadcrumb": {"@id": ctx.breadcrumb_id},
-        "inLanguage": LANGUAGE,
+        "inLanguage": language,
     }
     if description:
         page_node["description"] = description
@@ -132,7 +133,7 @@ def build_graph(page, request, practice, canonical_url, description, location, i
             "url": f"{root_url}/",
             "name": practice.practice_name,
             "publisher": {"@id": ctx.organization_id},
-            "inLanguage": LANGUAGE,
+            "inLanguage": language,
         },
         organization_node(ctx, location),
         page_node,

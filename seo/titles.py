@@ -11,6 +11,7 @@ import string
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 TEMPLATE_VARIABLES = {
     "title": "the page title",
@@ -22,7 +23,7 @@ TEMPLATE_VARIABLES = {
     "summary": "the page's summary",
 }
 
-DEFAULT_TITLE_TEMPLATE = "{title} | {brand}"
+DEFAULT_TITLE_TEMPLATE = gettext_noop("{title} | {brand}")
 
 # What search engines show of a title tag and a meta description, in characters.
 TITLE_TAG_BUDGET = 60

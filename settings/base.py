@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "search",
     "importer",
     "demo",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.search_promotions",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "ops.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the one the address names (/es/…), English otherwise: home.i18n.
+    "home.i18n.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,7 +152,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English at today's addresses, Spanish under /es/ (settings/urls.py), each page translated with
+# wagtail-localize. LANGUAGE_CODE is the bare "en" that Wagtail's locales use, so that English
+# addresses keep no prefix.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The fixed wording of the templates in Spanish (locale/es/LC_MESSAGES/django.po, and its compiled .mo).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
@@ -195,7 +207,7 @@ PAGE_CACHE_ENABLED = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "300"))
-PAGE_CACHE_EXCLUDED_PREFIXES = ["/search/"]
+PAGE_CACHE_EXCLUDED_PREFIXES = ["/search/", "/es/buscar/"]
 # Pages are stored per release; without RELEASE_ID the release is a digest of templates and static files.
 PAGE_CACHE_RELEASE = os.environ.get("RELEASE_ID", "")
 
@@ -257,7 +269,12 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "conditions.workflows.publish_approved"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL full-text search), with English word forms and
 # titles ranked above body text on both: see search/backends.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"}}
+# Spanish pages are indexed with PostgreSQL's Spanish configuration and searched through the
+# "spanish" alias, which reads the same index (search/backends/postgres.py); SQLite folds accents.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "search.backends", "SEARCH_CONFIG": "english"},
+    "spanish": {"BACKEND": "search.backends", "SEARCH_CONFIG": "spanish", "AUTO_UPDATE": False},
+}
 # Keep query counts as long as the no-results report looks back (Wagtail's default is 7 days).
 WAGTAILSEARCH_HITS_MAX_AGE = 30
 # Counting a search waits at most this long for a busy database; the count is dropped after that.

@@ -18,6 +18,12 @@ def load_demo_site():
     return ConditionPage.objects.get(slug="sciatica-back-spasms")
 
 
+def load_demo_site_with_spanish():
+    """The demo site with its Spanish pages (`load_demo_content --spanish`); returns the English seed page."""
+    call_command("load_demo_content", "--spanish", stdout=_Discard())
+    return ConditionPage.objects.get(slug="sciatica-back-spasms")
+
+
 def home_page():
     return HomePage.objects.get()
 

@@ -8,6 +8,7 @@ options; the treatment page lists those conditions under "Conditions this treats
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_noop
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, ReferenceIndex
@@ -105,7 +106,7 @@ class TreatmentPage(BasePage):
 
     parent_page_types = ["treatments.TreatmentIndexPage"]
     subpage_types = []
-    default_title_template = "{title} in {city}, {state} | {brand}"
+    default_title_template = gettext_noop("{title} in {city}, {state} | {brand}")
     schema_type = "MedicalWebPage"
     og_type = "article"
 

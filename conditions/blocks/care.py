@@ -1,16 +1,18 @@
 """The blocks about care: how the condition is treated, and when to see a doctor."""
 
+from django.utils.translation import gettext_noop
 from wagtail import blocks
 
 from conditions.blocks.shared import GROUP_CARE, INLINE_RICH_TEXT_FEATURES, PREVIEW_TEMPLATE, described_things
+from home.i18n import in_visitor_language
 
 TREATMENT_KINDS = [
-    ("home_care", "Home care"),
-    ("medication", "Medication"),
-    ("physical_therapy", "Physical therapy"),
-    ("injection", "Injection"),
-    ("surgery", "Surgery"),
-    ("other", "Other"),
+    ("home_care", gettext_noop("Home care")),
+    ("medication", gettext_noop("Medication")),
+    ("physical_therapy", gettext_noop("Physical therapy")),
+    ("injection", gettext_noop("Injection")),
+    ("surgery", gettext_noop("Surgery")),
+    ("other", gettext_noop("Other")),
 ]
 # How each kind is typed in the condition's structured data; medication is a Drug, under `drug`.
 SCHEMA_TYPES = {"physical_therapy": "PhysicalTherapy", "surgery": "SurgicalProcedure", "medication": "Drug"}
@@ -18,12 +20,12 @@ SCHEMA_TYPES = {"physical_therapy": "PhysicalTherapy", "surgery": "SurgicalProce
 
 class TreatmentOptionValue(blocks.StructValue):
     def kind_label(self):
-        return dict(TREATMENT_KINDS).get(self.get("kind"), "Other")
+        return dict(TREATMENT_KINDS).get(self.get("kind"), gettext_noop("Other"))
 
     def treatment_page_shown(self):
         """The chosen treatment page while it is live (the option's name links to it), else None."""
         page = self.get("treatment_page")
-        return page if page is not None and page.live else None
+        return in_visitor_language(page) if page is not None and page.live else None
 
 
 class TreatmentOptionBlock(blocks.StructBlock):
@@ -98,9 +100,9 @@ class WhenToSeekCareBlock(blocks.StructBlock):
 
     # Each urgency: its name, what the patient should do, and the number that does it (if one does).
     URGENCY_LEVELS = {
-        "routine": ("Routine", "book an appointment", ""),
-        "urgent": ("Urgent", "see a doctor today", ""),
-        "emergency": ("Emergency", "call 911", "911"),
+        "routine": (gettext_noop("Routine"), gettext_noop("book an appointment"), ""),
+        "urgent": (gettext_noop("Urgent"), gettext_noop("see a doctor today"), ""),
+        "emergency": (gettext_noop("Emergency"), gettext_noop("call 911"), "911"),
     }
     URGENCY_CHOICES = [(key, f"{level}: {action}") for key, (level, action, _) in URGENCY_LEVELS.items()]
 

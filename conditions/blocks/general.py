@@ -3,6 +3,7 @@
 from wagtail import blocks
 
 from conditions.blocks.shared import GROUP_GENERAL, INLINE_RICH_TEXT_FEATURES, PREVIEW_TEMPLATE
+from home.i18n import in_visitor_language
 from home.models import PracticeSettings
 
 
@@ -110,7 +111,7 @@ class CallToActionBlock(blocks.StructBlock):
         """The page the button leads to: the chosen page while it is live, else the appointment page, else None."""
         chosen = value.get("page")
         if chosen is not None and chosen.live:
-            return chosen
+            return in_visitor_language(chosen)
         return practice.appointment_destination
 
     def get_context(self, value, parent_context=None):

@@ -3,6 +3,8 @@
 from django import template
 from wagtail.models import Site
 
+from seo.alternates import alternates
+from seo.languages import language_of, og_locale
 from seo.models import practice_settings
 from seo.origin import public_origin
 from seo.social_card import share_image
@@ -43,5 +45,8 @@ def page_meta(context, page=None):
             build_graph(page, request, practice, canonical, description, practice.primary_location, image)
         ),
         "image": image,
+        "og_locale": og_locale(language_of(page)),
+        # hreflang links to the page's live translations (none while it has none).
+        "alternates": alternates(page, request),
     }
     return meta

@@ -1,4 +1,5 @@
-"""Builds the demo site: home, conditions (with the seed page), the Charleston clinic and contact page.
+"""Builds the demo site: home, conditions (with the seed page), the Charleston clinic and contact page;
+with --spanish, their Spanish versions too (demo/spanish.py).
 
 Idempotent: anything that already exists is left exactly as it is, so editors' changes survive a rerun.
 """
@@ -21,6 +22,7 @@ from demo.home import ensure_clinic_picture, ensure_home_body
 from demo.logo import ensure_logo
 from demo.physicians import ensure_physicians
 from demo.seed import read_seed, split_sentences
+from demo.spanish import ensure_spanish_pages
 from demo.treatments import ensure_treatments
 from home.models import HomePage, PracticeSettings
 from locations.models import LocationIndexPage, LocationPage, OpeningHours
@@ -54,6 +56,14 @@ SEED_WHEN_TO_SEEK_CARE = {
 
 class Command(BaseCommand):
     help = "Create the demo site tree and the Sciatica / Back Spasms page. Safe to run more than once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--spanish",
+            action="store_true",
+            help="Also translate the home page, the conditions list, the seed page, the clinic and the "
+            "appointment page into Spanish (under /es/).",
+        )
 
     def handle(self, *args, **options):
         self.created = []
@@ -118,6 +128,8 @@ class Command(BaseCommand):
             ensure_home_body(HomePage.objects.get(pk=home.pk), seed_page, conditions, self.created)
             if home_is_new:
                 self.order_menu(home)
+            if options["spanish"]:
+                ensure_spanish_pages(HomePage.objects.get(pk=home.pk), self.created)
 
         if self.created:
             for line in self.created:
