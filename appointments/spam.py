@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse
+from django.utils.translation import gettext
 
 from home.models import PracticeSettings
 from ops import security
@@ -61,18 +62,21 @@ def refuse_post(request):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return _plain(400, "The request could not be read.")
+        return _plain(400, gettext("The request could not be read."))
     if length > MAX_POST_BYTES:
-        return _plain(413, "The request is too large. Please send the form again without pasted text.")
+        return _plain(413, gettext("The request is too large. Please send the form again without pasted text."))
     if request.content_type not in FORM_CONTENT_TYPES:
-        return _plain(400, "The request could not be read. Please send the form from the contact page.")
+        return _plain(400, gettext("The request could not be read. Please send the form from the contact page."))
     wait = seconds_until_allowed(request)
     if wait:
         phone = PracticeSettings.load(request_or_site=request).main_phone
         response = _plain(
             429,
-            "Too many requests have been sent from your network in a short time. "
-            f"Please wait a minute and try again, or call us on {phone}.",
+            gettext(
+                "Too many requests have been sent from your network in a short time. "
+                "Please wait a minute and try again, or call us on %(phone)s."
+            )
+            % {"phone": phone},
         )
         response["Retry-After"] = str(wait)
         return response

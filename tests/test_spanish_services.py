@@ -166,7 +166,14 @@ class SpanishAppointmentFormTests(TestCase):
         self.assertNotIn(b'<script>alert("x")', response.content)
         self.assertNotIn(b"<b>x</b>", response.content)
         self.assertFalse(AppointmentRequest.objects.exists())
-        self.assertEqual(self.client.post("/es/cita/", "{}", content_type="application/json").status_code, 400)
+        refused = self.client.post("/es/cita/", "{}", content_type="application/json")
+        self.assertEqual(refused.status_code, 400)
+        self.assertEqual(
+            refused.content.decode().strip(),
+            "No se pudo leer la solicitud. Envíe el formulario desde la página de citas.",
+        )
+        english = self.client.post("/contact/", "{}", content_type="application/json")
+        self.assertIn("Please send the form from the contact page.", english.content.decode())
 
 
 class SpanishMedicalReviewTests(TestCase):
