@@ -108,6 +108,12 @@ class ConditionPage(BasePage):
         related_name="+",
         help_text="Optional, shown wide under the summary; set its focal point. Its description is the alt text.",
     )
+    image_alt_text = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows (translated with the page). Empty: the image's own description.",
+    )
     body = StreamField(
         ConditionBodyBlock(),
         blank=True,
@@ -169,6 +175,7 @@ class ConditionPage(BasePage):
         FieldPanel("other_names"),
         FieldPanel("body_areas"),
         FieldPanel("image"),
+        FieldPanel("image_alt_text"),
         FieldPanel("body"),
         FieldPanel("related_conditions_chosen", widget=forms.CheckboxSelectMultiple),
         ReviewRecordPanel(

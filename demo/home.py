@@ -86,13 +86,11 @@ def hero_image():
     return _image("Home page hero (demo art)", draw_hero_art(), "hero-art.png", "")
 
 
+CLINIC_DRAWING_ALT_TEXT = "Drawing of a two-storey clinic front with a blue door under an orange awning"
+
+
 def clinic_image():
-    return _image(
-        "Charleston Clinic (demo drawing)",
-        draw_clinic(),
-        "clinic-front.png",
-        "Drawing of a two-storey clinic front with a blue door under an orange awning",
-    )
+    return _image("Charleston Clinic (demo drawing)", draw_clinic(), "clinic-front.png", CLINIC_DRAWING_ALT_TEXT)
 
 
 def home_body(seed_page, conditions_index):
@@ -165,6 +163,8 @@ def ensure_clinic_picture(clinic, created):
     if clinic.photo_id:
         return
     clinic.photo = clinic_image()
+    # On the page too, so that the Spanish page has it in Spanish (the image's own description is shared).
+    clinic.photo_alt_text = CLINIC_DRAWING_ALT_TEXT
     if not clinic.parking:
         clinic.parking = "Free patient parking behind the building, with four accessible spaces by the rear door."
     if not clinic.accessibility:

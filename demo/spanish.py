@@ -79,6 +79,8 @@ SPANISH = {
     "Our Locations": "Nuestras clínicas",
     "Where to find us, when we are open and how to get there.": "Dónde estamos, cuándo abrimos y cómo llegar.",
     "Charleston Clinic": "Clínica de Charleston",
+    "Drawing of a two-storey clinic front with a blue door under an orange awning": "Dibujo de la fachada de "
+    "una clínica de dos pisos con una puerta azul bajo un toldo naranja",
     "The entrance faces the street, between the pharmacy and the bank.": "La entrada da a la calle, entre la "
     "farmacia y el banco.",
     "Free patient parking behind the building, with four accessible spaces by the rear door.": "Estacionamiento "

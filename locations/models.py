@@ -98,6 +98,13 @@ class LocationPage(BasePage):
             "image's description is its alt text (leave it empty if the photo adds nothing to the text)."
         ),
     )
+    photo_alt_text = models.CharField(
+        "photo description",
+        max_length=250,
+        blank=True,
+        help_text="What the photo shows, for people who cannot see it (translated with the page). "
+        "Leave empty to use the image's own description.",
+    )
     directions = models.TextField(blank=True, help_text="How to find the entrance, in a few sentences.")
     parking = models.TextField(blank=True, help_text="Where patients park, and what it costs.")
     accessibility = models.TextField(
@@ -152,6 +159,7 @@ class LocationPage(BasePage):
             heading="Address and phone",
         ),
         FieldPanel("photo"),
+        FieldPanel("photo_alt_text"),
         InlinePanel("opening_hours", heading="Opening hours", label="Opening interval"),
         InlinePanel("special_hours", heading="Special hours and closures", label="Special hours"),
         FieldPanel("time_zone"),

@@ -77,6 +77,10 @@ class ConditionLayoutTests(TestCase):
         self.assertEqual([source["type"] for source in picture.find_all("source")], ["image/avif"])
         self.assertEqual(picture.img["alt"], "A physiotherapist guiding a patient's lower-back stretch")
         self.assertTrue(picture.img["width"] and picture.img["height"])
+        # The page's own description of the image, which is translated with the page, comes first.
+        factories.publish_change(self.seed, image_alt_text="Stretching the lower back with a therapist")
+        picture = soup(self.client.get(self.seed.url)).select_one(".condition__image picture")
+        self.assertEqual(picture.img["alt"], "Stretching the lower back with a therapist")
 
     def test_causes_keep_their_dash_for_screen_readers_and_copying(self):
         cause = soup(self.client.get(self.seed.url)).select_one(".named-list li")

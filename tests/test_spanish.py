@@ -46,6 +46,14 @@ class SpanishAddressTests(TestCase):
                 self.assertEqual(parsed(response).html["lang"], "es")
                 self.assertEqual(response["Content-Language"], "es")
 
+    def test_the_spanish_clinic_describes_its_photo_in_spanish(self):
+        spanish = parsed(self.client.get("/es/clinicas/charleston/")).select_one(".location__media img")
+        self.assertEqual(
+            spanish["alt"], "Dibujo de la fachada de una clínica de dos pisos con una puerta azul bajo un toldo naranja"
+        )
+        english = parsed(self.client.get("/locations/charleston/")).select_one(".location__media img")
+        self.assertTrue(english["alt"].startswith("Drawing of a two-storey clinic front"))
+
     def test_english_addresses_and_redirects_are_unchanged(self):
         for path in ("/", "/conditions/", SEED_EN, "/locations/charleston/", "/contact/", "/search/"):
             with self.subTest(path):
