@@ -90,7 +90,11 @@ def phone_link(number, css_class="", prefix=""):
     if not e164:
         return number or ""
     shown = format_phone(e164)
-    text = format_html('{}<span class="nowrap">{}</span>', prefix, shown) if prefix else shown
+    text = (
+        format_html('<span class="phone-link__prefix">{}</span><span class="nowrap">{}</span>', prefix, shown)
+        if prefix
+        else shown
+    )
     if css_class:
         return format_html('<a class="{}" href="tel:{}">{}</a>', css_class, e164, text)
     return format_html('<a href="tel:{}">{}</a>', e164, text)

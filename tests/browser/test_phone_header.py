@@ -46,3 +46,20 @@ def test_on_a_laptop_the_header_shows_the_full_name_and_the_search_form(seed_url
     expect(header.get_by_role("link", name="South Carolina Sports Medicine & Orthopaedic Center")).to_be_visible()
     expect(header.get_by_role("search", name="Site search")).to_be_visible()
     expect(header.get_by_role("navigation", name="Main").get_by_role("link", name="Search")).to_be_hidden()
+
+
+@pytest.fixture
+def spanish_seed_url():
+    factories.load_demo_site_with_spanish()
+    return "/es/condiciones/ciatica-espasmos-de-espalda/"
+
+
+def test_the_spanish_phone_header_is_as_compact(spanish_seed_url, new_page):
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(spanish_seed_url)
+    header = page.locator("header.site-header")
+    assert header.bounding_box()["height"] <= MAX_HEADER_HEIGHT
+    # The button shows the number; "Llamar" is still its accessible name.
+    expect(header.get_by_role("link", name="Llamar (843) 555-0100")).to_be_visible()
+    expect(header.get_by_role("link", name="English EN")).to_be_visible()
